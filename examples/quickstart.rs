@@ -1,0 +1,38 @@
+//! The 30-second tour: two hooks with a visible order, and a `main` that
+//! waits for you to stop it.
+//!
+//! ```text
+//! cargo run --example quickstart
+//! # then press Ctrl-C, or from another terminal: kill -TERM <pid>
+//! ```
+use graceful_exit::{graceful_main, on_shutdown, ShutdownReason};
+
+/// Runs first (`order = 0` is the default).
+#[on_shutdown]
+fn save_state() {
+    println!("1. saving state");
+}
+
+/// Runs second; it may fail, and a failure is reported without stopping the rest.
+#[on_shutdown(order = 10, timeout = "2s")]
+fn close_connections() -> Result<(), std::io::Error> {
+    println!("2. closing connections");
+    Ok(())
+}
+
+/// Runs last and learns why we are stopping.
+#[on_shutdown(order = 20)]
+fn goodbye(reason: &ShutdownReason) {
+    println!("3. goodbye (stopping because: {reason})");
+}
+
+#[graceful_main]
+fn main() {
+    println!("ready: pid {}", std::process::id());
+    println!(
+        "press Ctrl-C, or run `kill -TERM {}` in another terminal",
+        std::process::id()
+    );
+    graceful_exit::wait();
+    println!("main saw the shutdown start; the hooks are running");
+}

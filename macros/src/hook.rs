@@ -1,0 +1,239 @@
+//! `#[on_shutdown]`: validate the function, then register it in the runtime's
+//! link-time hook list next to the unchanged function.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::{FnArg, Item, ItemFn, LitStr, Path, ReturnType, Safety, Signature, Type};
+
+use crate::args::{self, Errors, Millis, Options};
+
+const KEYS: &[&str] = &["order", "timeout", "name", "crate"];
+
+const ACCEPTED: &str = "accepted: `fn name()`, `fn name() -> Result<(), E>`, `fn name(reason: &ShutdownReason)`, `fn name(reason: &ShutdownReason) -> Result<(), E>`, with `E: Display`";
+
+#[derive(Default)]
+struct HookArgs {
+    order: i32,
+    timeout: Millis,
+    name: Option<LitStr>,
+    krate: Option<Path>,
+}
+
+pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let mut hook = HookArgs::default();
+    Options::new("on_shutdown", KEYS, &mut errors).parse(args, |_, key, meta| {
+        match key {
+            "order" => hook.order = args::order(meta)?,
+            "timeout" => hook.timeout = args::duration(meta, "timeout")?.0,
+            "name" => hook.name = Some(args::string(meta, "name", "e.g. `name = \"flush logs\"`")?),
+            _ => hook.krate = Some(args::crate_path(meta)?),
+        }
+        Ok(())
+    });
+
+    let func = match syn::parse2::<Item>(input.clone()) {
+        Ok(Item::Fn(func)) => Some(func),
+        Ok(other) => {
+            errors.push_spanned(
+                item_head(&other),
+                format!("`#[on_shutdown]` goes on a function; {ACCEPTED}"),
+            );
+            None
+        }
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    };
+    let takes_reason = func
+        .as_ref()
+        .map(|func| check_signature(&func.sig, &mut errors));
+    match (errors.finish(), func, takes_reason) {
+        (Ok(()), Some(func), Some(takes_reason)) => generate(&hook, &func, takes_reason),
+        (Err(error), _, _) => args::with_errors(input, &error),
+        _ => input,
+    }
+}
+
+/// The tokens that name a non-function item: its keyword and name.
+fn item_head(item: &Item) -> TokenStream {
+    match item {
+        Item::Struct(s) => head(&s.struct_token, &s.ident),
+        Item::Enum(e) => head(&e.enum_token, &e.ident),
+        Item::Union(u) => head(&u.union_token, &u.ident),
+        Item::Const(c) => head(&c.const_token, &c.ident),
+        Item::Static(s) => head(&s.static_token, &s.ident),
+        Item::Type(t) => head(&t.type_token, &t.ident),
+        Item::Mod(m) => head(&m.mod_token, &m.ident),
+        Item::Trait(t) => head(&t.trait_token, &t.ident),
+        Item::Impl(i) => i.impl_token.to_token_stream(),
+        Item::Use(u) => u.use_token.to_token_stream(),
+        other => other.to_token_stream(),
+    }
+}
+
+fn head(keyword: &impl ToTokens, name: &impl ToTokens) -> TokenStream {
+    quote!(#keyword #name)
+}
+
+/// Reports every part of the signature a hook cannot have. Returns whether
+/// the hook takes `&ShutdownReason`.
+fn check_signature(sig: &Signature, errors: &mut Errors) -> bool {
+    if let Some(token) = &sig.constness {
+        errors.push_spanned(
+            token,
+            "a shutdown hook cannot be a `const fn`; remove `const`",
+        );
+    }
+    if let Some(token) = &sig.asyncness {
+        errors.push_spanned(
+            token,
+            "a shutdown hook cannot be `async`: hooks run on a plain thread with no executor; write a sync `fn` (and block on your runtime inside it if you must)",
+        );
+    }
+    if let Safety::Unsafe(token) = &sig.safety {
+        errors.push_spanned(
+            token,
+            "a shutdown hook cannot be an `unsafe fn`; make it a safe `fn` and use an `unsafe` block inside",
+        );
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push_spanned(
+            abi,
+            "a shutdown hook cannot be an `extern` function; remove the ABI and write a plain Rust `fn`",
+        );
+    }
+    if !sig.generics.params.is_empty() {
+        errors.push_spanned(
+            &sig.generics,
+            "a shutdown hook cannot be generic: the runtime calls it with no type arguments; remove the `<...>` parameters",
+        );
+    }
+    if let Some(clause) = &sig.generics.where_clause {
+        errors.push_spanned(
+            clause,
+            "a shutdown hook cannot have a `where` clause; remove it",
+        );
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.push_spanned(
+            variadic,
+            format!("a shutdown hook cannot be variadic; {ACCEPTED}"),
+        );
+    }
+    let mut takes_reason = false;
+    for (position, input) in sig.inputs.iter().enumerate() {
+        match input {
+            FnArg::Receiver(receiver) => errors.push_spanned(
+                receiver,
+                "a shutdown hook cannot take `self`: hooks are free functions; move it out of the `impl` and reach the value through a `static`",
+            ),
+            FnArg::Typed(arg) if position > 0 => errors.push_spanned(
+                arg,
+                format!("a shutdown hook takes at most one parameter, `reason: &ShutdownReason`; {ACCEPTED}"),
+            ),
+            FnArg::Typed(arg) => match &*arg.ty {
+                Type::Reference(reference)
+                    if reference.mutability.is_none() && is_shutdown_reason(&reference.elem) =>
+                {
+                    takes_reason = true;
+                }
+                ty if is_shutdown_reason(ty) => errors.push_spanned(
+                    ty,
+                    "take the reason by reference: `reason: &ShutdownReason`",
+                ),
+                ty => errors.push_spanned(
+                    ty,
+                    format!("a shutdown hook's only parameter must be `&ShutdownReason`; {ACCEPTED}"),
+                ),
+            },
+        }
+    }
+    if let ReturnType::Type(_, ty) = &sig.output {
+        if !returns_unit_or_result(ty) {
+            errors.push_spanned(
+                ty,
+                format!("a shutdown hook must return `()` or `Result<(), E>` with `E: Display`; {ACCEPTED}"),
+            );
+        }
+    }
+    takes_reason
+}
+
+fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path.path.segments.last(),
+        Type::Paren(inner) => last_segment(&inner.elem),
+        Type::Group(inner) => last_segment(&inner.elem),
+        _ => None,
+    }
+}
+
+fn is_shutdown_reason(ty: &Type) -> bool {
+    last_segment(ty)
+        .is_some_and(|segment| segment.ident == "ShutdownReason" && segment.arguments.is_none())
+}
+
+/// `()` or a path ending in `Result` (`Result<(), E>`, `io::Result<()>`).
+/// Whether `E: Display` holds is left to the type checker.
+fn returns_unit_or_result(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(tuple) => tuple.elems.is_empty(),
+        _ => last_segment(ty).is_some_and(|segment| segment.ident == "Result"),
+    }
+}
+
+fn generate(hook: &HookArgs, func: &ItemFn, takes_reason: bool) -> TokenStream {
+    let krate = hook
+        .krate
+        .as_ref()
+        .map_or_else(|| quote!(::graceful_exit), ToTokens::to_token_stream);
+    let private = quote!(#krate::__private);
+    let ident = &func.sig.ident;
+    let name = hook
+        .name
+        .clone()
+        .unwrap_or_else(|| LitStr::new(&ident.to_string(), ident.span()));
+    let order = Literal::i32_unsuffixed(hook.order);
+    let timeout = match hook.timeout {
+        Some(millis) => {
+            let millis = Literal::u64_unsuffixed(millis);
+            quote!(#private::Some(#private::Duration::from_millis(#millis)))
+        }
+        None => quote!(#private::None),
+    };
+    let (param, call) = if takes_reason {
+        (quote!(reason), quote!(#ident(reason)))
+    } else {
+        (quote!(_), quote!(#ident()))
+    };
+    // Spanned on the return type, so `E: Display` errors point there.
+    let output_span = match &func.sig.output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => ident.span(),
+    };
+    let convert = quote_spanned!(output_span=> #private::IntoHookResult::into_hook_result(#call));
+    let line = quote_spanned!(ident.span()=> #private::line!());
+    quote! {
+        #func
+        const _: () = {
+            #[#private::linkme::distributed_slice(#private::HOOKS)]
+            #[linkme(crate = #private::linkme)]
+            static HOOK: #private::Hook = #private::Hook {
+                name: #name,
+                order: #order,
+                module_path: #private::module_path!(),
+                line: #line,
+                timeout: #timeout,
+                run: {
+                    fn run(#param: &#private::ShutdownReason) -> #private::HookResult {
+                        #convert
+                    }
+                    run
+                },
+            };
+        };
+    }
+}
