@@ -205,14 +205,11 @@ impl Proc {
         // The reader thread ends at EOF; grandchildren holding the pipe open
         // could delay that, so bound the wait.
         let until = Instant::now() + Duration::from_secs(5);
-        loop {
-            match self
-                .stdout
-                .recv_timeout(until.saturating_duration_since(Instant::now()))
-            {
-                Ok(line) => stdout.push(line),
-                Err(_) => break,
-            }
+        while let Ok(line) = self
+            .stdout
+            .recv_timeout(until.saturating_duration_since(Instant::now()))
+        {
+            stdout.push(line);
         }
         let stderr = self
             .stderr
