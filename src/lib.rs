@@ -1,11 +1,192 @@
-//! graceful-exit (docs to come)
+//! Clean shutdown for sync Rust programs.
+//!
+//! `#[graceful_main]` makes `main` handle SIGINT, SIGTERM and SIGHUP, run every
+//! `#[on_shutdown]` function exactly once in a fixed order, finish within a
+//! hard deadline, and end with the exit status a shell or an orchestrator
+//! expects, whether the program was stopped by a signal, returned, failed or
+//! panicked.
+//!
+//! It exists because of a classic bug: a server that only caught SIGINT lost
+//! its cleanup to `docker stop` (SIGTERM, then SIGKILL 10 s later); and once
+//! it caught SIGTERM, the compose command `sh -c "build && ./main"` kept the
+//! shell as PID 1, which does not pass SIGTERM on. This crate handles SIGTERM
+//! by default, bounds shutdown below the orchestrator's kill, and warns when
+//! it runs behind a shell that swallows signals (`exec ./main` fixes it).
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! use graceful_exit::{graceful_main, on_shutdown, ShutdownReason};
+//!
+//! #[on_shutdown]                              // order 0
+//! fn flush_logs() { /* … */ }
+//!
+//! #[on_shutdown(order = 10, timeout = "2s")]  // may fail; the error is reported
+//! fn close_db() -> Result<(), std::io::Error> { Ok(()) }
+//!
+//! #[on_shutdown(order = 20)]
+//! fn report(reason: &ShutdownReason) { eprintln!("stopping: {reason}"); }
+//!
+//! #[graceful_main]
+//! fn main() {
+//!     while graceful_exit::sleep(std::time::Duration::from_secs(1)) {
+//!         // one unit of work
+//!     }
+//! }
+//! ```
+//!
+//! # The program without the macro
+//!
+//! `#[graceful_main(…)]` is sugar for [`Config`]: each key is a builder method
+//! of the same name, and `main` becomes the closure given to [`Config::run`].
+//! These two programs behave identically:
+//!
+//! ```no_run
+//! # mod with_macro {
+//! use graceful_exit::graceful_main;
+//!
+//! #[graceful_main(signals = [SIGINT, SIGTERM], exit_code = 0, deadline = "5s")]
+//! fn main() -> Result<(), std::io::Error> {
+//!     graceful_exit::wait();
+//!     Ok(())
+//! }
+//! # }
+//! # fn main() {}
+//! ```
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use graceful_exit::{Config, Signal};
+//!
+//! fn real_main() -> Result<(), std::io::Error> {
+//!     graceful_exit::wait();
+//!     Ok(())
+//! }
+//!
+//! fn main() {
+//!     Config::new()
+//!         .signals(&[Signal::INT, Signal::TERM])
+//!         .exit_code(0)
+//!         .deadline(Duration::from_secs(5))
+//!         .run(real_main)
+//! }
+//! ```
+//!
+//! Hooks can be registered without the macro too, with [`on_shutdown_fn`]:
+//! `graceful_exit::on_shutdown_fn("close db", 10, |reason| { … })`.
+//!
+//! # Attributes
+//!
+//! `#[on_shutdown(…)]`, all keys optional:
+//!
+//! | key | type | default | meaning |
+//! |---|---|---|---|
+//! | `order` | `i32` | `0` | ascending run order; negative allowed |
+//! | `timeout` | duration | none | abandon the hook (reported) after this long |
+//! | `name` | string | the fn name | the name used in reports |
+//! | `crate` | path | `::graceful_exit` | where graceful-exit is, for re-exporting crates |
+//!
+//! Accepted signatures: `fn()`, `fn() -> Result<(), E>`, `fn(&ShutdownReason)`,
+//! `fn(&ShutdownReason) -> Result<(), E>`, with `E: Display`. The function
+//! stays callable as written.
+//!
+//! `#[graceful_main(…)]`, on `fn main` only, all keys optional:
+//!
+//! | key | type | default | meaning |
+//! |---|---|---|---|
+//! | `signals` | `[SIGINT, …]` | `[SIGINT, SIGTERM, SIGHUP]` | signals that start shutdown: `SIGINT`, `SIGTERM`, `SIGHUP`, `SIGQUIT`, `SIGUSR1`, `SIGUSR2` (the `SIG` prefix is optional) |
+//! | `exit_code` | `0..=255` | die by the signal | fixed exit code after a signal or [`request_shutdown`] |
+//! | `deadline` | duration | `"8s"` | hard limit for the whole shutdown; env `GRACEFUL_EXIT_DEADLINE` overrides |
+//! | `wait_for_main` | duration | `"0"` | on a signal, let `main` return first, up to this long |
+//! | `reap_zombies` | `bool` | `false` | as PID 1, reap orphaned children |
+//! | `crate` | path | `::graceful_exit` | where graceful-exit is |
+//!
+//! Durations are strings: `"250ms"`, `"2s"`, `"1m"`; `"0"` or `"none"` means
+//! no limit. `main` may return `()`, `Result<(), E: Debug>` or any
+//! [`Termination`](std::process::Termination) type such as `ExitCode`.
+//!
+//! # What happens
+//!
+//! 1. **Signals.** The handler only records the signal and wakes a watcher
+//!    thread (through signal-hook's self-pipe); all real work happens on
+//!    ordinary threads. A signal that was *ignored* when the process started
+//!    (SIGHUP under `nohup`, SIGINT for `cmd &` in a script) stays ignored.
+//!    Signals left out of `signals` keep their default action.
+//! 2. **Hooks run exactly once**, in ascending `order`; ties are broken by
+//!    module path, then line, so the order never depends on link order.
+//!    They run when shutdown starts for any reason: a signal, `main`
+//!    returning (`Ok` or `Err`), `main` panicking, [`exit`], or
+//!    [`request_shutdown`]. By default hooks start at once while `main` keeps
+//!    running; `wait_for_main` lets `main` finish first.
+//! 3. **Isolation.** A hook that panics or returns `Err` is reported on stderr
+//!    with its name, and the rest still run. A hook that outlives its
+//!    `timeout` is reported and abandoned (its thread is left behind).
+//! 4. **Deadline.** The whole sequence must finish within the deadline
+//!    (default 8 s, under Docker's 10 s and Kubernetes' 30 s). When it
+//!    passes, the process exits at once, naming the hook that was running.
+//! 5. **Second signal.** Another terminating signal during shutdown exits at
+//!    once with that signal's status, as someone pressing Ctrl-C twice
+//!    expects. Signals within 100 ms of the first count as the same burst, so
+//!    a `kill` loop or a repeating key does not cut the cleanup short.
+//!
+//! Everything the runtime prints goes to stderr, one line per event,
+//! prefixed `graceful-exit:`. Nothing is printed on success.
+//!
+//! # Exit status
+//!
+//! | how shutdown started | status |
+//! |---|---|
+//! | signal `n` | killed by `n` (a shell shows 128 + n: 130, 143); `128 + n` when that is impossible (PID 1); `exit_code` if set |
+//! | second signal `m` during shutdown | as for a signal, with `m` |
+//! | deadline passed | the status the shutdown was heading for |
+//! | `main` returned `()` / `Ok` | 0 |
+//! | `main` returned `Err(e)` | 1, after printing `Error: {e:?}` as std does |
+//! | `main` returned an `ExitCode` | that code |
+//! | `main` panicked | 101 |
+//! | [`exit(code)`](exit) | `code` |
+//! | [`request_shutdown`] | 0, or `exit_code` if set |
+//!
+//! Buffered stdout is flushed before the process ends, on every path.
+//!
+//! # Containers and PID 1
+//!
+//! When this process is not PID 1 and its parent is a shell that is PID 1 of
+//! the PID namespace (the `sh -c "…"` container command of the classic bug),
+//! a warning is printed at start explaining that `docker stop` will not reach
+//! the program and how to fix it: `exec` in the command, the exec form
+//! `CMD ["./app"]`, or `docker run --init` / compose `init: true`.
+//! `GRACEFUL_EXIT_QUIET=1` silences it.
+//!
+//! As PID 1 a process cannot be killed by its own re-raised signal, so the
+//! status becomes `128 + n` (143 for SIGTERM). With `reap_zombies = true` a
+//! PID 1 process also reaps orphaned children. **Caveat:** the reaper may
+//! collect the status of a child you spawned yourself before your
+//! `Child::wait` does, which then fails with `ECHILD`. If you both spawn
+//! children and run as PID 1, prefer an init (`docker run --init`, `tini`)
+//! over `reap_zombies`.
+//!
+//! # Caveats
+//!
+//! - With `panic = "abort"`, a panic in `main` or a hook aborts the process;
+//!   hooks cannot run.
+//! - Hooks are collected at link time with [`linkme`](https://docs.rs/linkme):
+//!   no code runs before `main`, and nothing is registered at startup. A
+//!   library's hooks run when the binary links that library, i.e. uses any
+//!   item from it (`use mylib as _;` is enough).
+//! - [`exit`] called while shutdown is already under way does not start a
+//!   second one: the calling thread waits for the first to end the process.
+//!   Called from inside a hook, it ends that hook (reported) and the
+//!   remaining hooks still run.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub use graceful_exit_macros::{graceful_main, on_shutdown};
 pub use graceful_exit_runtime::{
     exit, is_shutting_down, on_shutdown_fn, request_shutdown, sleep, wait, Config, InstallError,
     ShutdownReason, Signal, DEADLINE_ENV, DEFAULT_DEADLINE, QUIET_ENV,
 };
 
+/// Items the macro expansions use. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
     pub use graceful_exit_runtime::__private::*;
