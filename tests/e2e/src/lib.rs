@@ -234,16 +234,19 @@ impl Drop for Proc {
     }
 }
 
-/// Sends `signal` to `pid`.
+/// Sends `signal` to `pid`; fails the test if it cannot.
 pub fn kill(pid: i32, signal: i32) {
-    // SAFETY: kill(2) has no memory-safety preconditions.
-    let result = unsafe { libc::kill(pid, signal) };
-    assert_eq!(
-        result,
-        0,
+    assert!(
+        try_kill(pid, signal),
         "kill({pid}, {signal}) failed: {}",
         std::io::Error::last_os_error()
     );
+}
+
+/// Sends `signal` to `pid`; `false` if it could not (e.g. it has exited).
+pub fn try_kill(pid: i32, signal: i32) -> bool {
+    // SAFETY: kill(2) has no memory-safety preconditions.
+    unsafe { libc::kill(pid, signal) == 0 }
 }
 
 /// Whether this process runs as root (container and namespace tests need it).
