@@ -10,6 +10,7 @@
 use crate::output;
 
 /// Process names of shells that do not forward SIGTERM to their children.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "busybox", "zsh", "ksh", "mksh"];
 
 /// Prints the warning when this process sits behind a shell that is PID 1.
@@ -47,6 +48,7 @@ fn shell_as_pid1_parent() -> Option<String> {
     None
 }
 
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn is_shell(name: &str) -> bool {
     SHELLS.contains(&name)
 }

@@ -1,4 +1,4 @@
-//! The `signal-hook` backend (Unix).
+//! The `signal-hook` backend (the Unix default).
 //!
 //! `signal_hook::iterator::Signals` installs a handler that only sets a
 //! per-signal flag and writes one byte to a self-pipe (both
@@ -11,6 +11,7 @@ use std::thread;
 use libc::c_int;
 use signal_hook::iterator::Signals;
 
+use super::unix::{is_ignored, reap_children};
 use crate::Signal;
 
 /// The watcher only forwards signal numbers: a small stack is plenty.
@@ -52,37 +53,4 @@ pub(crate) fn install(
             }
         })?;
     Ok(())
-}
-
-/// Whether `number`'s current disposition is `SIG_IGN`.
-fn is_ignored(number: c_int) -> bool {
-    // SAFETY: `sigaction` with a null `act` only reads the current
-    // disposition into `old`, a properly sized and zero-initialised struct
-    // that lives for the whole call. It changes nothing.
-    unsafe {
-        let mut old: libc::sigaction = std::mem::zeroed();
-        libc::sigaction(number, std::ptr::null(), &mut old) == 0
-            && old.sa_sigaction == libc::SIG_IGN
-    }
-}
-
-/// Reaps every child that has exited, without blocking.
-fn reap_children() {
-    loop {
-        let mut status: c_int = 0;
-        // SAFETY: `waitpid` with `WNOHANG` never blocks; `status` is a valid,
-        // writable `c_int` for the duration of the call.
-        let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
-        if pid <= 0 {
-            break;
-        }
-    }
-}
-
-/// Restores the default action of `signal` and raises it (signal-hook
-/// unblocks it first). Returns only if that did not end the process.
-pub(crate) fn die_by_signal(signal: Signal) {
-    // An error means the signal could not be re-raised; the caller then
-    // exits with 128 + n, which reports the same thing to a shell.
-    let _ = signal_hook::low_level::emulate_default_handler(signal.number());
 }
