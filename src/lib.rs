@@ -165,6 +165,21 @@
 //! children and run as PID 1, prefer an init (`docker run --init`, `tini`)
 //! over `reap_zombies`.
 //!
+//! # Backends
+//!
+//! The runtime gets signals from one of two backends, chosen at compile
+//! time; nothing else in it knows which.
+//!
+//! | | `signal-hook` (Unix default) | `ctrlc` (feature `ctrlc`; always on Windows) |
+//! |---|---|---|
+//! | select with | default features | `default-features = false, features = ["ctrlc"]` (wins if both are on) |
+//! | signals | any of `SIGINT SIGTERM SIGHUP SIGQUIT SIGUSR1 SIGUSR2` | `SIGINT SIGTERM SIGHUP` (others are reported and keep their default action); on Windows Ctrl-C, Ctrl-Break, console close, logoff, shutdown |
+//! | which signal arrived | exact | exact on Unix (a shim records the number before ctrlc's handler runs); on Windows every event is reported as `SIGINT` |
+//! | exit status after a signal | killed by it | killed by it on Unix; on Windows exit code `128 + 2` = 130 |
+//! | `reap_zombies` | yes | no (reported once) |
+//! | your own `signal-hook` handlers | keep working (signal-hook chains them) | keep working if registered after `graceful_main` starts |
+//! | your own `ctrlc::set_handler` | replaces ours for SIGINT/SIGTERM/SIGHUP: don't | fails with `MultipleHandlers`: ctrlc allows one handler per process |
+//!
 //! # Caveats
 //!
 //! - With `panic = "abort"`, a panic in `main` or a hook aborts the process;
