@@ -130,7 +130,11 @@
 //!    a `kill` loop or a repeating key does not cut the cleanup short.
 //!
 //! Everything the runtime prints goes to stderr, one line per event,
-//! prefixed `graceful-exit:`. Nothing is printed on success.
+//! prefixed `graceful-exit:`. Nothing is printed on success; problems (a hook
+//! failed, panicked or timed out, the deadline, a second signal, a bad
+//! environment value) always are. `GRACEFUL_EXIT_LOG=debug` adds progress
+//! lines: the shutdown's start and reason, each hook with its duration, the
+//! total time.
 //!
 //! # Exit status
 //!
@@ -198,7 +202,7 @@
 pub use graceful_exit_macros::{graceful_main, on_shutdown};
 pub use graceful_exit_runtime::{
     exit, is_shutting_down, on_shutdown_fn, request_shutdown, sleep, wait, Config, InstallError,
-    ShutdownReason, Signal, DEADLINE_ENV, DEFAULT_DEADLINE, QUIET_ENV,
+    ShutdownReason, Signal, DEADLINE_ENV, DEFAULT_DEADLINE, LOG_ENV, QUIET_ENV,
 };
 
 /// Items the macro expansions use. Not public API: no stability guarantees.

@@ -17,6 +17,15 @@ pub(crate) enum Ending {
     Signal(Signal),
 }
 
+impl std::fmt::Display for Ending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ending::Code(code) => write!(f, "exiting with code {code}"),
+            Ending::Signal(signal) => write!(f, "dying by {signal}"),
+        }
+    }
+}
+
 /// Flushes stdout and ends the process as `ending` says.
 pub(crate) fn finish(ending: Ending) -> ! {
     flush_stdout();

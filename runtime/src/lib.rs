@@ -24,7 +24,7 @@ mod signal;
 
 pub use config::{Config, InstallError, DEADLINE_ENV, DEFAULT_DEADLINE};
 pub use hooks::on_shutdown_fn;
-pub use output::QUIET_ENV;
+pub use output::{LOG_ENV, QUIET_ENV};
 pub use shutdown::{exit, is_shutting_down, request_shutdown, sleep, wait};
 pub use signal::{ShutdownReason, Signal};
 

@@ -3,7 +3,9 @@
 //!
 //! Problems (a hook failed, panicked or timed out, the deadline passed, a
 //! second signal, a bad environment value) are always printed. Advice (the
-//! container warning) is silenced by `GRACEFUL_EXIT_QUIET=1`.
+//! container warning) is silenced by `GRACEFUL_EXIT_QUIET=1`. Progress (signal
+//! received, each hook with its duration, total time) is printed only with
+//! `GRACEFUL_EXIT_LOG=debug`.
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -12,6 +14,9 @@ use std::time::Duration;
 
 /// Environment variable that silences non-error output.
 pub const QUIET_ENV: &str = "GRACEFUL_EXIT_QUIET";
+
+/// Environment variable that turns on progress lines: `GRACEFUL_EXIT_LOG=debug`.
+pub const LOG_ENV: &str = "GRACEFUL_EXIT_LOG";
 
 const PREFIX: &str = "graceful-exit:";
 
@@ -26,6 +31,21 @@ pub(crate) fn warn(message: fmt::Arguments<'_>) {
     if !quiet() {
         print_line(message);
     }
+}
+
+/// Prints a progress line, only with `GRACEFUL_EXIT_LOG=debug`.
+pub(crate) fn debug(message: fmt::Arguments<'_>) {
+    if debug_enabled() {
+        print_line(message);
+    }
+}
+
+/// Whether progress lines are on; read once.
+pub(crate) fn debug_enabled() -> bool {
+    static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ENABLED.get_or_init(|| {
+        std::env::var(LOG_ENV).is_ok_and(|value| value.eq_ignore_ascii_case("debug"))
+    })
 }
 
 fn quiet() -> bool {

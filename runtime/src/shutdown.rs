@@ -343,6 +343,9 @@ impl Coordinator {
                     if shutdown.started.elapsed() >= SECOND_SIGNAL_AFTER {
                         self.second_signal(signal);
                     }
+                    output::debug(format_args!(
+                        "{signal} within {SECOND_SIGNAL_AFTER:?} of the start of shutdown: same burst, ignored"
+                    ));
                 }
             },
             Event::Start(reason) => {
@@ -392,6 +395,10 @@ impl Coordinator {
 
     fn begin(&mut self, reason: ShutdownReason, ending: Ending) {
         let started = Instant::now();
+        output::debug(format_args!(
+            "shutdown started: {reason}; deadline {}",
+            DurationText(self.settings.deadline)
+        ));
         self.shutdown = Some(Shutdown {
             ending,
             started,
@@ -528,6 +535,12 @@ impl Coordinator {
 
     fn end(&mut self) -> ! {
         let ending = self.shutdown.as_ref().map_or(Ending::Code(0), |s| s.ending);
+        if let Some(shutdown) = &self.shutdown {
+            output::debug(format_args!(
+                "shutdown finished in {:.1?}; {ending}",
+                shutdown.started.elapsed()
+            ));
+        }
         exit::finish(ending)
     }
 }
@@ -551,8 +564,15 @@ fn run_hooks(sequence: &Sequence, generation: u64, events: &Sender<Event>) {
         let _ = events.send(Event::HookStarted { generation, index });
         let entry = &sequence.entries[index];
         CURRENT_HOOK.with(|current| current.set(Some(entry.name)));
+        output::debug(format_args!("hook `{}` started", entry.name));
+        let started = Instant::now();
         let result = panic::catch_unwind(AssertUnwindSafe(|| entry.call(&sequence.reason)));
         CURRENT_HOOK.with(|current| current.set(None));
+        output::debug(format_args!(
+            "hook `{}` finished in {:.1?}",
+            entry.name,
+            started.elapsed()
+        ));
         if !sequence.is_current(generation) {
             // Abandoned while it ran; its timeout was already reported.
             return;
