@@ -8,7 +8,7 @@ use quote::{quote, ToTokens};
 use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
-use syn::{bracketed, Ident, LitBool, LitInt, LitStr, Path, Token};
+use syn::{bracketed, Ident, Item, LitBool, LitInt, LitStr, Path, Token};
 
 /// Collects errors so that parsing can go on after the first one.
 #[derive(Default)]
@@ -52,7 +52,7 @@ pub(crate) fn parse_duration(text: &str) -> Option<Millis> {
 }
 
 const DURATION_HELP: &str =
-    "expected a duration string such as \"250ms\", \"2s\" or \"1m\", or \"0\"/\"none\" for no limit";
+    "write a duration such as \"250ms\", \"2s\" or \"1m\", or \"0\"/\"none\" for no limit";
 
 /// The signals `signals = [...]` accepts, by their full name.
 pub(crate) const SIGNALS: &[&str] = &[
@@ -95,7 +95,14 @@ impl<'a> Options<'a> {
             let key = meta.path.get_ident().map(ToString::to_string);
             match key {
                 Some(key) if self.accepted.contains(&key.as_str()) => {
-                    if self.seen.contains(&key) {
+                    if !meta.input.peek(Token![=]) {
+                        self.errors.push_spanned(
+                            &meta.path,
+                            format!("`{key}` needs a value: write `{}`", example(&key)),
+                        );
+                        skip_rest(meta.input);
+                        Ok(())
+                    } else if self.seen.contains(&key) {
                         self.errors.push_spanned(
                             &meta.path,
                             format!("`{key}` is set twice; give each option once"),
@@ -112,10 +119,13 @@ impl<'a> Options<'a> {
                 }
                 _ => {
                     let name = meta.path.to_token_stream().to_string().replace(' ', "");
+                    let hint = closest(&name, self.accepted)
+                        .map(|key| format!("did you mean `{key}`? "))
+                        .unwrap_or_default();
                     self.errors.push_spanned(
                         &meta.path,
                         format!(
-                            "unknown `{}` option `{name}`; expected one of: {}",
+                            "unknown `{}` option `{name}`; {hint}expected one of: {}",
                             self.attribute,
                             list(self.accepted)
                         ),
@@ -130,6 +140,21 @@ impl<'a> Options<'a> {
     }
 }
 
+/// How each key is written, for messages.
+fn example(key: &str) -> &'static str {
+    match key {
+        "order" => "order = 10",
+        "timeout" => "timeout = \"2s\"",
+        "name" => "name = \"flush logs\"",
+        "signals" => "signals = [SIGINT, SIGTERM]",
+        "exit_code" => "exit_code = 0",
+        "deadline" => "deadline = \"8s\"",
+        "wait_for_main" => "wait_for_main = \"3s\"",
+        "reap_zombies" => "reap_zombies = true",
+        _ => "crate = ::graceful_exit",
+    }
+}
+
 /// `` `a`, `b`, `c` `` for messages.
 pub(crate) fn list(items: &[&str]) -> String {
     items
@@ -137,6 +162,34 @@ pub(crate) fn list(items: &[&str]) -> String {
         .map(|item| format!("`{item}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The accepted key a typo most likely meant: at most two edits away.
+fn closest<'k>(name: &str, accepted: &[&'k str]) -> Option<&'k str> {
+    accepted
+        .iter()
+        .map(|key| (edit_distance(name, key), *key))
+        .filter(|&(distance, _)| distance <= 2 && distance < name.len())
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, key)| key)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(above + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// Skips `= value` after a key that was rejected.
@@ -172,7 +225,7 @@ pub(crate) fn duration(meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<(Mi
         None => Err(syn::Error::new(
             lit.span(),
             format!(
-                "invalid `{key}` duration {:?}: {DURATION_HELP}",
+                "invalid `{key}` duration {:?}; {DURATION_HELP}",
                 lit.value()
             ),
         )),
@@ -185,7 +238,7 @@ pub(crate) fn string(meta: &ParseNestedMeta<'_>, key: &str, help: &str) -> syn::
     if value.peek(LitStr) {
         value.parse()
     } else {
-        Err(value.error(format!("`{key}` takes a string: {help}")))
+        Err(value.error(format!("`{key}` takes a string; {help}")))
     }
 }
 
@@ -217,8 +270,17 @@ pub(crate) fn exit_code(meta: &ParseNestedMeta<'_>) -> syn::Result<u8> {
         return Err(value.error(HELP));
     }
     let lit: LitInt = value.parse()?;
-    lit.base10_parse::<u8>()
-        .map_err(|_| syn::Error::new(lit.span(), HELP))
+    match lit.base10_parse::<u8>() {
+        Ok(code) if lit.suffix().is_empty() || lit.suffix() == "u8" => Ok(code),
+        _ if lit.base10_parse::<u64>().is_ok() => Err(syn::Error::new(
+            lit.span(),
+            format!(
+                "`exit_code = {}` is out of range: a process exit status is a byte; use a value from 0 to 255",
+                lit.base10_digits()
+            ),
+        )),
+        _ => Err(syn::Error::new(lit.span(), HELP)),
+    }
 }
 
 /// `key = true` / `key = false`.
@@ -236,6 +298,15 @@ pub(crate) fn crate_path(meta: &ParseNestedMeta<'_>) -> syn::Result<Path> {
     value.parse::<Path>().map_err(|_| {
         value.error("`crate` takes the path graceful-exit is reachable at, e.g. `crate = ::my_reexport::graceful_exit`")
     })
+}
+
+/// `TERM` → `SIGTERM`; `SIGTERM` stays.
+fn full_signal_name(text: &str) -> String {
+    if text.starts_with("SIG") {
+        text.to_owned()
+    } else {
+        format!("SIG{text}")
+    }
 }
 
 /// `signals = [SIGINT, SIGTERM]`: idents with or without the `SIG` prefix.
@@ -262,18 +333,20 @@ pub(crate) fn signals(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::R
     let mut idents = Vec::new();
     for name in names {
         let text = name.to_string();
-        let full = if text.starts_with("SIG") {
-            text.clone()
-        } else {
-            format!("SIG{text}")
-        };
+        let full = full_signal_name(&text);
         if SIGNALS.contains(&full.as_str()) {
             idents.push(Ident::new(&full["SIG".len()..], name.span()));
         } else {
+            let upper = full_signal_name(&text.to_ascii_uppercase());
+            let hint = if SIGNALS.contains(&upper.as_str()) {
+                format!("signal names are upper case: write `{upper}`; ")
+            } else {
+                String::new()
+            };
             errors.push_spanned(
                 &name,
                 format!(
-                    "unknown signal `{text}`; expected one of: {}",
+                    "unknown signal `{text}`; {hint}expected one of: {} (the `SIG` prefix is optional: `TERM` works too)",
                     list(SIGNALS)
                 ),
             );
@@ -282,9 +355,69 @@ pub(crate) fn signals(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::R
     Ok(idents)
 }
 
+/// The tokens that name a non-function item: its keyword and name.
+pub(crate) fn item_head(item: &Item) -> TokenStream {
+    match item {
+        Item::Struct(s) => head(&s.struct_token, &s.ident),
+        Item::Enum(e) => head(&e.enum_token, &e.ident),
+        Item::Union(u) => head(&u.union_token, &u.ident),
+        Item::Const(c) => head(&c.const_token, &c.ident),
+        Item::Static(s) => head(&s.static_token, &s.ident),
+        Item::Type(t) => head(&t.type_token, &t.ident),
+        Item::Mod(m) => head(&m.mod_token, &m.ident),
+        Item::Trait(t) => head(&t.trait_token, &t.ident),
+        Item::Impl(i) => i.impl_token.to_token_stream(),
+        Item::Use(u) => u.use_token.to_token_stream(),
+        other => other.to_token_stream(),
+    }
+}
+
+/// "a struct", "a const", … for messages.
+pub(crate) fn item_kind(item: &Item) -> &'static str {
+    match item {
+        Item::Struct(_) => "a struct",
+        Item::Enum(_) => "an enum",
+        Item::Union(_) => "a union",
+        Item::Const(_) => "a const",
+        Item::Static(_) => "a static",
+        Item::Type(_) => "a type alias",
+        Item::Mod(_) => "a module",
+        Item::Trait(_) | Item::TraitAlias(_) => "a trait",
+        Item::Impl(_) => "an impl block",
+        Item::Use(_) => "a `use` declaration",
+        Item::ExternCrate(_) => "an `extern crate`",
+        Item::ForeignMod(_) => "an `extern` block",
+        Item::Macro(_) => "a macro",
+        _ => "this item",
+    }
+}
+
+fn head(keyword: &impl ToTokens, name: &impl ToTokens) -> TokenStream {
+    quote!(#keyword #name)
+}
+
+/// Moves every token of `tokens` to `span`'s location, keeping each token's
+/// hygiene, so that a type error in generated code points at user code.
+pub(crate) fn located_at(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), located_at(group.stream(), span));
+                inner.set_span(group.span().located_at(span));
+                tree = inner.into();
+            } else {
+                tree.set_span(tree.span().located_at(span));
+            }
+            tree
+        })
+        .collect()
+}
+
 /// Emits the user's item unchanged next to the errors, so IDEs keep working
 /// and one mistake does not cascade into "cannot find function" errors.
-pub(crate) fn with_errors(item: TokenStream, error: &syn::Error) -> TokenStream {
+pub(crate) fn with_errors(item: &TokenStream, error: &syn::Error) -> TokenStream {
     let errors = error.to_compile_error();
     quote!(#item #errors)
 }
@@ -303,5 +436,16 @@ mod tests {
         assert_eq!(parse_duration("2 parsecs"), None);
         assert_eq!(parse_duration("2"), None);
         assert_eq!(parse_duration(""), None);
+    }
+
+    #[test]
+    fn typos() {
+        let keys = &["order", "timeout", "name", "crate"];
+        assert_eq!(closest("ordr", keys), Some("order"));
+        assert_eq!(closest("timout", keys), Some("timeout"));
+        assert_eq!(closest("nme", keys), Some("name"));
+        assert_eq!(closest("x", keys), None);
+        assert_eq!(closest("verbose", keys), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

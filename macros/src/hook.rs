@@ -1,10 +1,13 @@
 //! `#[on_shutdown]`: validate the function, then register it in the runtime's
 //! link-time hook list next to the unchanged function.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-use syn::{FnArg, Item, ItemFn, LitStr, Path, ReturnType, Safety, Signature, Type};
+use syn::{
+    FnArg, GenericArgument, Item, ItemFn, LitStr, Path, PathArguments, ReturnType, Safety,
+    Signature, Type,
+};
 
 use crate::args::{self, Errors, Millis, Options};
 
@@ -27,7 +30,13 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         match key {
             "order" => hook.order = args::order(meta)?,
             "timeout" => hook.timeout = args::duration(meta, "timeout")?.0,
-            "name" => hook.name = Some(args::string(meta, "name", "e.g. `name = \"flush logs\"`")?),
+            "name" => {
+                hook.name = Some(args::string(
+                    meta,
+                    "name",
+                    "write e.g. `name = \"flush logs\"`",
+                )?)
+            }
             _ => hook.krate = Some(args::crate_path(meta)?),
         }
         Ok(())
@@ -37,8 +46,11 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         Ok(Item::Fn(func)) => Some(func),
         Ok(other) => {
             errors.push_spanned(
-                item_head(&other),
-                format!("`#[on_shutdown]` goes on a function; {ACCEPTED}"),
+                args::item_head(&other),
+                format!(
+                    "`#[on_shutdown]` goes on a function, not on {}; write a `fn` that does the cleanup; {ACCEPTED}",
+                    args::item_kind(&other)
+                ),
             );
             None
         }
@@ -52,30 +64,9 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         .map(|func| check_signature(&func.sig, &mut errors));
     match (errors.finish(), func, takes_reason) {
         (Ok(()), Some(func), Some(takes_reason)) => generate(&hook, &func, takes_reason),
-        (Err(error), _, _) => args::with_errors(input, &error),
+        (Err(error), _, _) => args::with_errors(&input, &error),
         _ => input,
     }
-}
-
-/// The tokens that name a non-function item: its keyword and name.
-fn item_head(item: &Item) -> TokenStream {
-    match item {
-        Item::Struct(s) => head(&s.struct_token, &s.ident),
-        Item::Enum(e) => head(&e.enum_token, &e.ident),
-        Item::Union(u) => head(&u.union_token, &u.ident),
-        Item::Const(c) => head(&c.const_token, &c.ident),
-        Item::Static(s) => head(&s.static_token, &s.ident),
-        Item::Type(t) => head(&t.type_token, &t.ident),
-        Item::Mod(m) => head(&m.mod_token, &m.ident),
-        Item::Trait(t) => head(&t.trait_token, &t.ident),
-        Item::Impl(i) => i.impl_token.to_token_stream(),
-        Item::Use(u) => u.use_token.to_token_stream(),
-        other => other.to_token_stream(),
-    }
-}
-
-fn head(keyword: &impl ToTokens, name: &impl ToTokens) -> TokenStream {
-    quote!(#keyword #name)
 }
 
 /// Reports every part of the signature a hook cannot have. Returns whether
@@ -142,7 +133,7 @@ fn check_signature(sig: &Signature, errors: &mut Errors) -> bool {
                 }
                 ty if is_shutdown_reason(ty) => errors.push_spanned(
                     ty,
-                    "take the reason by reference: `reason: &ShutdownReason`",
+                    "a shutdown hook takes the reason by reference: write `reason: &ShutdownReason`",
                 ),
                 ty => errors.push_spanned(
                     ty,
@@ -152,7 +143,12 @@ fn check_signature(sig: &Signature, errors: &mut Errors) -> bool {
         }
     }
     if let ReturnType::Type(_, ty) = &sig.output {
-        if !returns_unit_or_result(ty) {
+        if let Some(ok) = success_type(ty).filter(|ok| !is_unit(ok)) {
+            errors.push_spanned(
+                ok,
+                "a shutdown hook's `Result` carries no value: write `Result<(), E>`",
+            );
+        } else if !returns_unit_or_result(ty) {
             errors.push_spanned(
                 ty,
                 format!("a shutdown hook must return `()` or `Result<(), E>` with `E: Display`; {ACCEPTED}"),
@@ -179,9 +175,37 @@ fn is_shutdown_reason(ty: &Type) -> bool {
 /// `()` or a path ending in `Result` (`Result<(), E>`, `io::Result<()>`).
 /// Whether `E: Display` holds is left to the type checker.
 fn returns_unit_or_result(ty: &Type) -> bool {
+    is_unit(ty) || last_segment(ty).is_some_and(|segment| segment.ident == "Result")
+}
+
+/// `T` in a return type written `Result<T, …>`.
+fn success_type(ty: &Type) -> Option<&Type> {
+    generic_type(ty, 0)
+}
+
+/// `E` in a return type written `Result<(), E>`.
+fn error_type(ty: &Type) -> Option<&Type> {
+    generic_type(ty, 1)
+}
+
+/// The `index`th type argument of a `…::Result<…>` return type.
+fn generic_type(ty: &Type, index: usize) -> Option<&Type> {
+    let segment = last_segment(ty).filter(|segment| segment.ident == "Result")?;
+    match &segment.arguments {
+        PathArguments::AngleBracketed(args) => match args.args.iter().nth(index)? {
+            GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_unit(ty: &Type) -> bool {
     match ty {
         Type::Tuple(tuple) => tuple.elems.is_empty(),
-        _ => last_segment(ty).is_some_and(|segment| segment.ident == "Result"),
+        Type::Paren(inner) => is_unit(&inner.elem),
+        Type::Group(inner) => is_unit(&inner.elem),
+        _ => false,
     }
 }
 
@@ -192,47 +216,55 @@ fn generate(hook: &HookArgs, func: &ItemFn, takes_reason: bool) -> TokenStream {
         .map_or_else(|| quote!(::graceful_exit), ToTokens::to_token_stream);
     let private = quote!(#krate::__private);
     let ident = &func.sig.ident;
-    let name = hook
-        .name
-        .clone()
-        .unwrap_or_else(|| LitStr::new(&ident.to_string(), ident.span()));
+    let name = hook.name.as_ref().map_or_else(
+        || LitStr::new(&ident.to_string(), ident.span()).into_token_stream(),
+        ToTokens::to_token_stream,
+    );
     let order = Literal::i32_unsuffixed(hook.order);
-    let timeout = match hook.timeout {
-        Some(millis) => {
+    let timeout = hook.timeout.map_or_else(
+        || quote!(#private::None),
+        |millis| {
             let millis = Literal::u64_unsuffixed(millis);
             quote!(#private::Some(#private::Duration::from_millis(#millis)))
-        }
-        None => quote!(#private::None),
-    };
+        },
+    );
+    // The closure's parameter is a `mixed_site` local, so a hook named
+    // `reason` still resolves to the user's fn. A closure (not a nested
+    // `fn run`) so that a hook named `run` is not shadowed by it.
+    let reason = Ident::new("reason", Span::mixed_site());
     let (param, call) = if takes_reason {
-        (quote!(reason), quote!(#ident(reason)))
+        (quote!(#reason), quote!(#ident(#reason)))
     } else {
         (quote!(_), quote!(#ident()))
     };
-    // Spanned on the return type, so `E: Display` errors point there.
+    // Located on the error type `E` of `Result<(), E>` (else on the return
+    // type), so an `E: Display` error points there.
     let output_span = match &func.sig.output {
-        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Type(_, ty) => error_type(ty).map_or_else(|| ty.span(), Spanned::span),
         ReturnType::Default => ident.span(),
     };
-    let convert = quote_spanned!(output_span=> #private::IntoHookResult::into_hook_result(#call));
+    let convert = args::located_at(
+        quote!(#private::IntoHookResult::into_hook_result(#call)),
+        output_span,
+    );
     let line = quote_spanned!(ident.span()=> #private::line!());
+    // `ShutdownReason` is small and `Copy`, so pedantic clippy would ask
+    // every reason-taking hook to take it by value, which the runtime cannot
+    // call; the signature is ours, not the user's, so the lint is too.
+    let allow = takes_reason.then(|| quote!(#[allow(clippy::trivially_copy_pass_by_ref)]));
     quote! {
+        #allow
         #func
         const _: () = {
             #[#private::linkme::distributed_slice(#private::HOOKS)]
             #[linkme(crate = #private::linkme)]
-            static HOOK: #private::Hook = #private::Hook {
+            static __GRACEFUL_EXIT_HOOK: #private::Hook = #private::Hook {
                 name: #name,
                 order: #order,
                 module_path: #private::module_path!(),
                 line: #line,
                 timeout: #timeout,
-                run: {
-                    fn run(#param: &#private::ShutdownReason) -> #private::HookResult {
-                        #convert
-                    }
-                    run
-                },
+                run: |#param: &#private::ShutdownReason| -> #private::HookResult { #convert },
             };
         };
     }

@@ -2,9 +2,9 @@
 //! through `graceful_exit::Config`, built from the attribute's keys.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::{quote, quote_spanned, ToTokens};
+use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
-use syn::{ItemFn, Path, ReturnType, Safety};
+use syn::{Item, ItemFn, Path, ReturnType, Safety};
 
 use crate::args::{self, Errors, Millis, Options};
 
@@ -41,75 +41,112 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         }
         Ok(())
     });
-    let func = match syn::parse2::<ItemFn>(input.clone()) {
-        Ok(func) => {
-            check_signature(&func, &mut errors);
-            Some(func)
+    let func = match syn::parse2::<Item>(input.clone()) {
+        Ok(Item::Fn(func)) => Some(func),
+        Ok(other) => {
+            errors.push_spanned(
+                args::item_head(&other),
+                format!(
+                    "`#[graceful_main]` goes on the program's `fn main()`, not on {}",
+                    args::item_kind(&other)
+                ),
+            );
+            None
         }
         Err(error) => {
-            errors.push(syn::Error::new(
-                error.span(),
-                "`#[graceful_main]` goes on the program's `fn main()`",
-            ));
+            errors.push(error);
             None
         }
     };
+    let signature_ok = func.as_ref().map(|func| check_signature(func, &mut errors));
     match (errors.finish(), func) {
         (Ok(()), Some(func)) => generate(&main, func),
-        (Err(error), _) => args::with_errors(input, &error),
+        // A `main` rustc itself would reject (async, parameters, …) moves
+        // into a plain `fn main()`, so the user sees our error and not a
+        // second one from rustc about the same thing.
+        (Err(error), Some(func)) if func.sig.ident == "main" && signature_ok == Some(false) => {
+            let mut inner = func;
+            let attrs = std::mem::take(&mut inner.attrs);
+            let vis = std::mem::replace(&mut inner.vis, syn::Visibility::Inherited);
+            let errors = error.to_compile_error();
+            quote! {
+                #(#attrs)*
+                #vis fn main() {
+                    #[allow(dead_code)]
+                    #inner
+                }
+                #errors
+            }
+        }
+        (Err(error), _) => args::with_errors(&input, &error),
         (Ok(()), None) => input,
     }
 }
 
-fn check_signature(func: &ItemFn, errors: &mut Errors) {
+/// Reports every part of the signature `#[graceful_main]` cannot take.
+/// Returns whether the signature itself (not the name) is acceptable.
+fn check_signature(func: &ItemFn, errors: &mut Errors) -> bool {
     let sig = &func.sig;
     if sig.ident != "main" {
         errors.push_spanned(
             &sig.ident,
             format!(
-                "`#[graceful_main]` goes on `fn main`, not `fn {}`; to run another function this way, call `graceful_exit::Config::new().run({})` from `main`",
-                sig.ident, sig.ident
+                "`#[graceful_main]` goes on `fn main`, not `fn {0}`; to run `{0}` this way, call `graceful_exit::Config::new().run({0})` from `main`",
+                sig.ident
             ),
         );
     }
-    if let Some(token) = &sig.asyncness {
-        errors.push_spanned(
+    let mut problems = Errors::default();
+    if let Some(token) = &sig.constness {
+        problems.push_spanned(
             token,
-            "`#[graceful_main]` cannot go on an `async fn main`: it runs `main` on the main thread with no executor; write a sync `fn main` and block on your runtime inside it",
+            "`#[graceful_main]` cannot go on a `const fn main`; remove `const`",
         );
     }
-    if let Some(token) = &sig.constness {
-        errors.push_spanned(
+    if let Some(token) = &sig.asyncness {
+        problems.push_spanned(
             token,
-            "`main` cannot be a `const fn` under `#[graceful_main]`; remove `const`",
+            "`#[graceful_main]` cannot go on an `async fn main`: it runs `main` on the main thread with no executor; write a sync `fn main` and block on your async runtime inside it",
         );
     }
     if let Safety::Unsafe(token) = &sig.safety {
-        errors.push_spanned(
+        problems.push_spanned(
             token,
-            "`main` cannot be an `unsafe fn` under `#[graceful_main]`; remove `unsafe`",
+            "`#[graceful_main]` cannot go on an `unsafe fn main`; remove `unsafe` and use an `unsafe` block inside",
         );
     }
     if let Some(abi) = &sig.abi {
-        errors.push_spanned(
+        problems.push_spanned(
             abi,
-            "`main` cannot be an `extern` function under `#[graceful_main]`; remove the ABI",
+            "`#[graceful_main]` cannot go on an `extern` `fn main`; remove the ABI",
         );
     }
     if !sig.generics.params.is_empty() {
-        errors.push_spanned(
+        problems.push_spanned(
             &sig.generics,
-            "`main` cannot be generic; remove the `<...>` parameters",
+            "`#[graceful_main]` cannot go on a generic `fn main`; remove the `<...>` parameters",
         );
     }
     if let Some(clause) = &sig.generics.where_clause {
-        errors.push_spanned(clause, "`main` cannot have a `where` clause; remove it");
+        problems.push_spanned(
+            clause,
+            "`#[graceful_main]` cannot go on a `fn main` with a `where` clause; remove it",
+        );
     }
     if !sig.inputs.is_empty() || sig.variadic.is_some() {
-        errors.push(syn::Error::new(
-            sig.paren_token.span.join(),
-            "`main` takes no parameters: write `fn main()` and read arguments with `std::env::args()`",
-        ));
+        let message = "`fn main` takes no parameters under `#[graceful_main]`: write `fn main()` and read arguments with `std::env::args()`";
+        if sig.inputs.is_empty() {
+            problems.push_spanned(&sig.variadic, message);
+        } else {
+            problems.push_spanned(&sig.inputs, message);
+        }
+    }
+    match problems.finish() {
+        Ok(()) => true,
+        Err(error) => {
+            errors.push(error);
+            false
+        }
     }
 }
 
@@ -158,7 +195,7 @@ fn generate(main: &MainArgs, func: ItemFn) -> TokenStream {
         ReturnType::Type(_, ty) => ty.span(),
         ReturnType::Default => ident.span(),
     };
-    let run = quote_spanned!(output_span=> .run(#ident));
+    let run = args::located_at(quote!(.run(#ident)), output_span);
     quote! {
         #(#attrs)*
         #vis fn #ident() {

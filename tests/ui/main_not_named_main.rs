@@ -1,0 +1,8 @@
+use graceful_exit::graceful_main;
+
+#[graceful_main]
+fn run() {}
+
+fn main() {
+    run();
+}

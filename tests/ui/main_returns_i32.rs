@@ -1,0 +1,6 @@
+use graceful_exit::graceful_main;
+
+#[graceful_main]
+fn main() -> i32 {
+    0
+}
