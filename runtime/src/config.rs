@@ -19,6 +19,7 @@ pub const DEADLINE_ENV: &str = "GRACEFUL_EXIT_DEADLINE";
 /// Each method is named like the `#[graceful_main]` key it backs:
 ///
 /// ```no_run
+/// # use graceful_exit_runtime as graceful_exit;
 /// use std::time::Duration;
 /// use graceful_exit::{Config, Signal};
 ///

@@ -206,8 +206,11 @@ pub fn exit(code: i32) -> ! {
 }
 
 fn mark_started() {
-    let _guard = STARTED_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    // Store under the lock so a waiter cannot miss it between its check and
+    // its wait; notify after unlocking so woken waiters do not block on it.
+    let guard = STARTED_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
     STARTED.store(true, Ordering::Release);
+    drop(guard);
     STARTED_CHANGED.notify_all();
 }
 
