@@ -5,6 +5,8 @@
 //! timeout on every wait, so a broken runtime fails a test instead of hanging
 //! CI.
 
+pub mod containers;
+
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
