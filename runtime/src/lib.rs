@@ -21,6 +21,7 @@ mod hooks;
 mod output;
 mod shutdown;
 mod signal;
+mod systemd;
 
 pub use config::{Config, InstallError, DEADLINE_ENV, DEFAULT_DEADLINE};
 pub use hooks::on_shutdown_fn;

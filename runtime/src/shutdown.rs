@@ -212,6 +212,7 @@ fn mark_started() {
     STARTED.store(true, Ordering::Release);
     drop(guard);
     STARTED_CHANGED.notify_all();
+    crate::systemd::notify_stopping();
 }
 
 struct Settings {
