@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::{backend, output, Signal};
 
@@ -26,8 +27,15 @@ impl std::fmt::Display for Ending {
     }
 }
 
-/// Flushes stdout and ends the process as `ending` says.
+/// Flushes stdout and ends the process as `ending` says. Only the first
+/// caller does; any other thread arriving here waits for the end.
 pub(crate) fn finish(ending: Ending) -> ! {
+    static FINISHING: AtomicBool = AtomicBool::new(false);
+    if FINISHING.swap(true, Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
     flush_stdout();
     match ending {
         Ending::Code(code) => std::process::exit(code),

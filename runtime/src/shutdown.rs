@@ -1,15 +1,17 @@
 //! The shutdown sequence.
 //!
-//! One coordinator thread owns every decision. Everything that can start or
-//! affect a shutdown (the signal watcher, `main` returning, [`exit`],
-//! [`request_shutdown`], the hook runner) sends it an [`Event`]; it keeps the
-//! state, the per-hook timeouts and the deadline, and calls
-//! [`exit::finish`] exactly once.
+//! Whoever starts the shutdown runs the hooks, at once, on its own thread:
+//! the signal watcher for a signal, the main thread when `main` returns, the
+//! caller of [`exit`]. Only [`request_shutdown`], which must return, hands
+//! the work to a new thread. So a signal reaches the first hook with a single
+//! thread wake-up, the same as a hand-written self-pipe program.
 //!
-//! Hooks run on a runner thread, one after another. When a hook overruns its
-//! timeout the coordinator abandons that runner and starts a fresh one at the
-//! next hook; a shared cursor (`Progress`) guarantees each hook is taken by
-//! exactly one runner.
+//! A watchdog thread, idle (blocked, no wake-ups) until shutdown starts,
+//! enforces what the running thread cannot: the deadline, each hook's
+//! timeout (it abandons the hung hook and starts a fresh runner at the next
+//! one) and the second signal. A shared cursor (`Progress`) guarantees that
+//! each hook is taken by exactly one runner, and [`exit::finish`] lets only
+//! one thread end the process.
 #![forbid(unsafe_code)]
 
 use std::any::Any;
@@ -17,8 +19,7 @@ use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 use std::process::Termination;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -33,28 +34,72 @@ use crate::{backend, diag, ShutdownReason, Signal};
 /// treated as a second signal. A person pressing Ctrl-C twice is slower.
 const SECOND_SIGNAL_AFTER: Duration = Duration::from_millis(100);
 
-pub(crate) enum Event {
-    /// A handled signal arrived.
-    Signal(Signal),
-    /// [`request_shutdown`] or [`exit`].
-    Start(ShutdownReason),
-    /// `main` finished under [`Config::run`] with this reason and code.
-    MainDone(ShutdownReason, i32),
-    /// The runner of `generation` took hook `index`.
-    HookStarted { generation: u64, index: usize },
-    /// The runner of `generation` found no hook left.
-    HooksDone { generation: u64 },
+/// How often the watchdog looks at the running hook and for a second signal
+/// while shutdown is under way. It sleeps, without waking, until then.
+const WATCHDOG_TICK: Duration = Duration::from_millis(20);
+
+/// The settings the runtime was installed with.
+struct Settings {
+    exit_code: Option<u8>,
+    deadline: Option<Duration>,
+    wait_for_main: Option<Duration>,
 }
 
-static EVENTS: OnceLock<Sender<Event>> = OnceLock::new();
+impl Settings {
+    fn ending_for(&self, signal: Signal) -> Ending {
+        match self.exit_code {
+            Some(code) => Ending::Code(i32::from(code)),
+            None => Ending::Signal(signal),
+        }
+    }
+}
+
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+
+fn settings() -> &'static Settings {
+    SETTINGS.get_or_init(|| Settings {
+        exit_code: None,
+        deadline: effective_deadline(Config::new().deadline),
+        wait_for_main: None,
+    })
+}
+
+/// A shutdown under way.
+struct Shutdown {
+    started: Instant,
+    ending: Ending,
+    deadline: Option<Instant>,
+    sequence: Arc<Sequence>,
+    /// Until when the hooks wait for `main` to return (`wait_for_main`).
+    waiting_for_main: Option<Instant>,
+}
+
+struct State {
+    shutdown: Option<Shutdown>,
+    main_done: bool,
+}
+
+static STATE: Mutex<State> = Mutex::new(State {
+    shutdown: None,
+    main_done: false,
+});
+/// Signalled when shutdown starts and when `main` finishes.
+static STATE_CHANGED: Condvar = Condvar::new();
+
+fn state() -> MutexGuard<'static, State> {
+    STATE.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 static STARTED: AtomicBool = AtomicBool::new(false);
 static STARTED_LOCK: Mutex<()> = Mutex::new(());
 static STARTED_CHANGED: Condvar = Condvar::new();
 
-/// Starts the coordinator and the signal watcher.
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+static WATCHDOG: OnceLock<()> = OnceLock::new();
+
+/// Starts the watchdog and the signal watcher.
 pub(crate) fn install(config: Config) -> Result<(), InstallError> {
-    if EVENTS.get().is_some() {
+    if INSTALLED.swap(true, Ordering::SeqCst) {
         return Err(InstallError::AlreadyInstalled);
     }
     let settings = Settings {
@@ -62,53 +107,163 @@ pub(crate) fn install(config: Config) -> Result<(), InstallError> {
         deadline: effective_deadline(config.deadline),
         wait_for_main: config.wait_for_main,
     };
-    let (sender, receiver) = mpsc::channel();
-    let coordinator = Coordinator::new(settings, receiver);
-    thread::Builder::new()
-        .name("graceful-exit".into())
-        .spawn(move || coordinator.run())
-        .map_err(InstallError::Thread)?;
-    // On a lost race the sender is dropped here and the new coordinator,
-    // finding its channel closed, ends at once.
-    EVENTS
-        .set(sender)
-        .map_err(|_| InstallError::AlreadyInstalled)?;
+    if SETTINGS.set(settings).is_err() {
+        // Shutdown already started without a runtime (`exit`,
+        // `request_shutdown` before `install`) and used the defaults.
+        return Err(InstallError::AlreadyInstalled);
+    }
+    // The backend first: it may need to be the only runtime thread while it
+    // sets up (see the ctrlc backend).
+    let installed = backend::install(&config.signals, config.reap_zombies, deliver_signal)
+        .map_err(InstallError::Signal);
+    start_watchdog().map_err(InstallError::Thread)?;
     diag::warn_if_behind_shell();
-    backend::install(&config.signals, config.reap_zombies, deliver_signal)
-        .map_err(InstallError::Signal)
+    installed
 }
 
-fn deliver_signal(signal: Signal) {
-    send(Event::Signal(signal));
+fn start_watchdog() -> std::io::Result<()> {
+    let mut result = Ok(());
+    WATCHDOG.get_or_init(|| {
+        result = thread::Builder::new()
+            .name("graceful-exit".into())
+            // It formats reports and may end the process (running exit
+            // handlers), nothing deep: a small stack is plenty.
+            .stack_size(256 * 1024)
+            .spawn(watchdog)
+            .map(drop);
+    });
+    result
 }
 
-/// Sends to the coordinator, starting a runtime without signal handling if
-/// none was installed. `false` when no coordinator can take it.
-fn send(event: Event) -> bool {
-    if EVENTS.get().is_none() {
-        if let Err(InstallError::Thread(error)) = install(Config::new().signals(&[])) {
-            output::error(format_args!("could not start the shutdown thread: {error}"));
-        }
+/// How a shutdown request was placed.
+enum Begun {
+    /// This call started the shutdown; the caller runs the hooks.
+    Started(Arc<Sequence>),
+    /// A shutdown was already under way.
+    AlreadyRunning,
+}
+
+/// Starts the shutdown if none is under way.
+fn begin(reason: ShutdownReason, ending: Ending) -> Begun {
+    let settings = settings();
+    let mut state = state();
+    if state.shutdown.is_some() {
+        return Begun::AlreadyRunning;
     }
-    EVENTS
-        .get()
-        .is_some_and(|events| events.send(event).is_ok())
-}
-
-/// Gives `event` to the coordinator and waits for it to end the process.
-fn hand_over(event: Event, fallback: Ending) -> ! {
-    if !send(event) {
+    let started = Instant::now();
+    output::debug(format_args!(
+        "shutdown started: {reason}; deadline {}",
+        DurationText(settings.deadline)
+    ));
+    let waits_for_main = matches!(
+        reason,
+        ShutdownReason::Signal(_) | ShutdownReason::Requested
+    ) && !state.main_done;
+    let sequence = Arc::new(Sequence {
+        // Collected now: hooks registered from here on do not run.
+        entries: hooks::take_all(),
+        reason,
+        progress: Mutex::new(Progress {
+            generation: 0,
+            next: 0,
+            running: None,
+        }),
+    });
+    state.shutdown = Some(Shutdown {
+        started,
+        ending,
+        deadline: settings.deadline.and_then(|d| started.checked_add(d)),
+        sequence: Arc::clone(&sequence),
+        waiting_for_main: settings
+            .wait_for_main
+            .filter(|_| waits_for_main)
+            .and_then(|wait| started.checked_add(wait)),
+    });
+    drop(state);
+    // The first signal (and any burst before now) is this shutdown's own.
+    let _ = backend::take_arrived();
+    if let Err(error) = start_watchdog() {
         output::error(format_args!(
-            "the shutdown thread is gone; exiting without running hooks"
+            "could not start the shutdown watchdog: {error}; hooks run without timeouts or a deadline"
         ));
-        exit::finish(fallback);
     }
+    STATE_CHANGED.notify_all();
+    mark_started();
+    Begun::Started(sequence)
+}
+
+fn mark_started() {
+    // Store under the lock so a waiter cannot miss it between its check and
+    // its wait; notify after unlocking so woken waiters do not block on it.
+    let guard = STARTED_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    STARTED.store(true, Ordering::Release);
+    drop(guard);
+    STARTED_CHANGED.notify_all();
+    crate::systemd::notify_stopping();
+}
+
+/// `main` is done (returned, or called `exit` while a shutdown waits for it).
+fn main_finished() {
+    state().main_done = true;
+    STATE_CHANGED.notify_all();
+}
+
+/// Waits (if `wait_for_main` applies) for `main`, then runs the hooks on the
+/// calling thread and ends the process. Returns only if this thread's hook
+/// was abandoned and the sequence goes on elsewhere.
+fn run_sequence(sequence: &Sequence) {
+    let mut state = state();
+    while let Some(until) = state.shutdown.as_ref().and_then(|s| s.waiting_for_main) {
+        let left = until.saturating_duration_since(Instant::now());
+        if state.main_done || left.is_zero() {
+            break;
+        }
+        state = STATE_CHANGED
+            .wait_timeout(state, left)
+            .unwrap_or_else(PoisonError::into_inner)
+            .0;
+    }
+    if let Some(shutdown) = &mut state.shutdown {
+        shutdown.waiting_for_main = None;
+    }
+    drop(state);
+    run_hooks(sequence, 0);
+}
+
+/// Called on the signal watcher's thread for each handled signal.
+fn deliver_signal(signal: Signal) {
+    match begin(
+        ShutdownReason::Signal(signal),
+        settings().ending_for(signal),
+    ) {
+        Begun::Started(sequence) => run_sequence(&sequence),
+        Begun::AlreadyRunning => check_second_signal(signal),
+    }
+}
+
+/// A signal arrived during shutdown: exit at once, unless it belongs to the
+/// burst that started it.
+fn check_second_signal(signal: Signal) {
+    let started = state().shutdown.as_ref().map(|s| s.started);
+    if started.is_some_and(|at| at.elapsed() >= SECOND_SIGNAL_AFTER) {
+        output::error(format_args!(
+            "received {signal} again during shutdown; exiting now without waiting for the remaining hooks"
+        ));
+        exit::finish(settings().ending_for(signal));
+    }
+    output::debug(format_args!(
+        "{signal} within {SECOND_SIGNAL_AFTER:?} of the start of shutdown: same burst, ignored"
+    ));
+}
+
+/// Blocks the calling thread for good: another thread ends the process.
+fn park_forever() -> ! {
     loop {
         thread::park();
     }
 }
 
-/// Runs `main`, then hands its outcome to the coordinator.
+/// Runs `main`, then the hooks, and ends the process.
 pub(crate) fn run_main<T, F>(main: F) -> !
 where
     T: Termination,
@@ -128,7 +283,12 @@ where
             (ShutdownReason::Panic, 101)
         }
     };
-    hand_over(Event::MainDone(reason, code), Ending::Code(code))
+    main_finished();
+    match begin(reason, Ending::Code(code)) {
+        Begun::Started(sequence) => run_hooks(&sequence, 0),
+        Begun::AlreadyRunning => {}
+    }
+    park_forever()
 }
 
 /// `true` once shutdown has started, for any reason.
@@ -178,16 +338,26 @@ pub fn sleep(duration: Duration) -> bool {
 /// [`ShutdownReason::Requested`], `wait_for_main` applies, and the process
 /// exits with 0 (or the configured `exit_code`). Returns at once.
 pub fn request_shutdown() {
-    if !send(Event::Start(ShutdownReason::Requested)) {
+    let ending = Ending::Code(settings().exit_code.map_or(0, i32::from));
+    let Begun::Started(sequence) = begin(ShutdownReason::Requested, ending) else {
+        return;
+    };
+    let runner = Arc::clone(&sequence);
+    let spawned = thread::Builder::new()
+        .name("graceful-exit-hooks".into())
+        .spawn(move || run_sequence(&runner));
+    if let Err(error) = spawned {
         output::error(format_args!(
-            "request_shutdown: the shutdown thread is gone; nothing will run"
+            "could not start a thread for the shutdown hooks: {error}; running them here"
         ));
+        run_sequence(&sequence);
+        park_forever();
     }
 }
 
 thread_local! {
-    /// The name of the hook running on this thread, if any.
-    static CURRENT_HOOK: Cell<Option<&'static str>> = const { Cell::new(None) };
+    /// Whether a hook is running on this thread.
+    static IN_HOOK: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The payload that ends a hook which called [`exit`].
@@ -199,358 +369,41 @@ struct ExitFromHook(i32);
 /// the process with the status it was already heading for. Called from
 /// inside a hook, it ends that hook (reported) and the sequence goes on.
 pub fn exit(code: i32) -> ! {
-    if CURRENT_HOOK.with(Cell::get).is_some() {
+    if IN_HOOK.with(Cell::get) {
         panic::resume_unwind(Box::new(ExitFromHook(code)));
     }
-    hand_over(Event::Start(ShutdownReason::Exit(code)), Ending::Code(code))
-}
-
-fn mark_started() {
-    // Store under the lock so a waiter cannot miss it between its check and
-    // its wait; notify after unlocking so woken waiters do not block on it.
-    let guard = STARTED_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
-    STARTED.store(true, Ordering::Release);
-    drop(guard);
-    STARTED_CHANGED.notify_all();
-    crate::systemd::notify_stopping();
-}
-
-struct Settings {
-    exit_code: Option<u8>,
-    deadline: Option<Duration>,
-    wait_for_main: Option<Duration>,
-}
-
-impl Settings {
-    fn ending_for(&self, signal: Signal) -> Ending {
-        match self.exit_code {
-            Some(code) => Ending::Code(i32::from(code)),
-            None => Ending::Signal(signal),
-        }
+    match begin(ShutdownReason::Exit(code), Ending::Code(code)) {
+        Begun::Started(sequence) => run_hooks(&sequence, 0),
+        // Most likely `main` ending while a shutdown waits for it.
+        Begun::AlreadyRunning => main_finished(),
     }
+    park_forever()
 }
 
-/// The hooks of one shutdown, shared with the runner threads.
+/// The hooks of one shutdown, shared by the runners and the watchdog.
 struct Sequence {
     entries: Vec<Entry>,
     reason: ShutdownReason,
     progress: Mutex<Progress>,
 }
 
-/// Which runner is current, and which hook is next to take.
+/// Which runner is current, which hook it runs, and which hook is next.
 struct Progress {
     generation: u64,
     next: usize,
+    running: Option<(usize, Instant)>,
 }
 
 impl Sequence {
-    fn progress(&self) -> std::sync::MutexGuard<'_, Progress> {
+    fn progress(&self) -> MutexGuard<'_, Progress> {
         self.progress.lock().unwrap_or_else(PoisonError::into_inner)
     }
-
-    fn is_current(&self, generation: u64) -> bool {
-        self.progress().generation == generation
-    }
 }
 
-struct Running {
-    index: usize,
-    since: Instant,
-}
-
-enum Phase {
-    Idle,
-    WaitingForMain { until: Instant },
-    Hooks { running: Option<Running> },
-}
-
-struct Shutdown {
-    ending: Ending,
-    started: Instant,
-    deadline: Option<Instant>,
-    sequence: Option<Arc<Sequence>>,
-}
-
-struct Coordinator {
-    settings: Settings,
-    events: Receiver<Event>,
-    phase: Phase,
-    main_done: bool,
-    shutdown: Option<Shutdown>,
-}
-
-impl Coordinator {
-    fn new(settings: Settings, events: Receiver<Event>) -> Self {
-        Coordinator {
-            settings,
-            events,
-            phase: Phase::Idle,
-            main_done: false,
-            shutdown: None,
-        }
-    }
-
-    fn run(mut self) {
-        loop {
-            let event = match self.next_wake() {
-                None => match self.events.recv() {
-                    Ok(event) => event,
-                    Err(_) => return,
-                },
-                Some(at) => {
-                    match self
-                        .events
-                        .recv_timeout(at.saturating_duration_since(Instant::now()))
-                    {
-                        Ok(event) => event,
-                        Err(RecvTimeoutError::Timeout) => {
-                            self.on_timeout();
-                            continue;
-                        }
-                        Err(RecvTimeoutError::Disconnected) => return,
-                    }
-                }
-            };
-            self.on_event(event);
-        }
-    }
-
-    /// The next moment something must happen without an event.
-    fn next_wake(&self) -> Option<Instant> {
-        let deadline = self.shutdown.as_ref().and_then(|s| s.deadline);
-        let phase_wake = match &self.phase {
-            Phase::Idle => None,
-            Phase::WaitingForMain { until } => Some(*until),
-            Phase::Hooks { running } => running.as_ref().and_then(|running| {
-                let entry = &self.sequence()?.entries[running.index];
-                running.since.checked_add(entry.timeout?)
-            }),
-        };
-        match (deadline, phase_wake) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
-    fn sequence(&self) -> Option<&Arc<Sequence>> {
-        self.shutdown.as_ref()?.sequence.as_ref()
-    }
-
-    fn on_event(&mut self, event: Event) {
-        match event {
-            Event::Signal(signal) => match &self.shutdown {
-                None => self.begin(
-                    ShutdownReason::Signal(signal),
-                    self.settings.ending_for(signal),
-                ),
-                Some(shutdown) => {
-                    if shutdown.started.elapsed() >= SECOND_SIGNAL_AFTER {
-                        self.second_signal(signal);
-                    }
-                    output::debug(format_args!(
-                        "{signal} within {SECOND_SIGNAL_AFTER:?} of the start of shutdown: same burst, ignored"
-                    ));
-                }
-            },
-            Event::Start(reason) => {
-                if self.shutdown.is_none() {
-                    let ending = match reason {
-                        ShutdownReason::Exit(code) => Ending::Code(code),
-                        _ => Ending::Code(self.settings.exit_code.map_or(0, i32::from)),
-                    };
-                    self.begin(reason, ending);
-                } else if let ShutdownReason::Exit(_) = reason {
-                    // `main` called `exit` while we waited for it: it is done.
-                    self.main_finished();
-                }
-            }
-            Event::MainDone(reason, code) => {
-                if self.shutdown.is_none() {
-                    self.main_done = true;
-                    self.begin(reason, Ending::Code(code));
-                } else {
-                    self.main_finished();
-                }
-            }
-            Event::HookStarted { generation, index } => {
-                if self.sequence().is_some_and(|s| s.is_current(generation)) {
-                    self.phase = Phase::Hooks {
-                        running: Some(Running {
-                            index,
-                            since: Instant::now(),
-                        }),
-                    };
-                }
-            }
-            Event::HooksDone { generation } => {
-                if self.sequence().is_some_and(|s| s.is_current(generation)) {
-                    self.end();
-                }
-            }
-        }
-    }
-
-    fn main_finished(&mut self) {
-        self.main_done = true;
-        if let Phase::WaitingForMain { .. } = self.phase {
-            self.start_hooks();
-        }
-    }
-
-    fn begin(&mut self, reason: ShutdownReason, ending: Ending) {
-        let started = Instant::now();
-        output::debug(format_args!(
-            "shutdown started: {reason}; deadline {}",
-            DurationText(self.settings.deadline)
-        ));
-        self.shutdown = Some(Shutdown {
-            ending,
-            started,
-            deadline: self.settings.deadline.and_then(|d| started.checked_add(d)),
-            sequence: None,
-        });
-        mark_started();
-        let waits_for_main = matches!(
-            reason,
-            ShutdownReason::Signal(_) | ShutdownReason::Requested
-        );
-        match self.settings.wait_for_main {
-            Some(wait) if waits_for_main && !self.main_done => {
-                self.phase = Phase::WaitingForMain {
-                    until: started.checked_add(wait).unwrap_or(started),
-                };
-                self.start_sequence(reason, false);
-            }
-            _ => self.start_sequence(reason, true),
-        }
-    }
-
-    /// Collects the hooks now (so hooks registered later do not run) and,
-    /// when `run` is set, starts running them.
-    fn start_sequence(&mut self, reason: ShutdownReason, run: bool) {
-        let sequence = Arc::new(Sequence {
-            entries: hooks::take_all(),
-            reason,
-            progress: Mutex::new(Progress {
-                generation: 0,
-                next: 0,
-            }),
-        });
-        if let Some(shutdown) = &mut self.shutdown {
-            shutdown.sequence = Some(sequence);
-        }
-        if run {
-            self.start_hooks();
-        }
-    }
-
-    fn start_hooks(&mut self) {
-        self.phase = Phase::Hooks { running: None };
-        if let Some(sequence) = self.sequence().cloned() {
-            self.spawn_runner(sequence, 0);
-        }
-    }
-
-    fn spawn_runner(&mut self, sequence: Arc<Sequence>, generation: u64) {
-        let Some(events) = EVENTS.get().cloned() else {
-            self.end();
-        };
-        let spawned = thread::Builder::new()
-            .name("graceful-exit-hooks".into())
-            .spawn(move || run_hooks(&sequence, generation, &events));
-        if let Err(error) = spawned {
-            output::error(format_args!(
-                "could not start a thread for the shutdown hooks: {error}; exiting without them"
-            ));
-            self.end();
-        }
-    }
-
-    fn on_timeout(&mut self) {
-        let now = Instant::now();
-        let Some(shutdown) = &self.shutdown else {
-            return;
-        };
-        if shutdown.deadline.is_some_and(|deadline| now >= deadline) {
-            let what = match &self.phase {
-                Phase::Hooks {
-                    running: Some(running),
-                } => {
-                    let name = self
-                        .sequence()
-                        .map_or("?", |s| s.entries[running.index].name);
-                    format!("while hook `{name}` was running")
-                }
-                Phase::WaitingForMain { .. } => "while waiting for main to return".to_owned(),
-                _ => "between hooks".to_owned(),
-            };
-            output::error(format_args!(
-                "shutdown deadline of {} passed {what}; exiting now",
-                DurationText(self.settings.deadline)
-            ));
-            self.end();
-        }
-        match &self.phase {
-            Phase::WaitingForMain { until } if now >= *until => self.start_hooks(),
-            Phase::Hooks {
-                running: Some(running),
-            } => {
-                let index = running.index;
-                if let Some(sequence) = self.sequence().cloned() {
-                    let entry = &sequence.entries[index];
-                    if entry.timeout.is_some_and(|t| now >= running.since + t) {
-                        self.abandon(&sequence, index);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Hook `index` overran its timeout: leave its thread behind and go on
-    /// with the next hook on a new runner.
-    fn abandon(&mut self, sequence: &Arc<Sequence>, index: usize) {
-        let generation = {
-            let mut progress = sequence.progress();
-            if progress.next != index + 1 {
-                // It finished just now and the runner moved on; the
-                // `HookStarted` for the next hook is on its way.
-                return;
-            }
-            progress.generation += 1;
-            progress.generation
-        };
-        let entry = &sequence.entries[index];
-        output::error(format_args!(
-            "hook `{}` did not finish within {}; abandoned it, running the remaining hooks",
-            entry.name,
-            DurationText(entry.timeout)
-        ));
-        self.phase = Phase::Hooks { running: None };
-        self.spawn_runner(Arc::clone(sequence), generation);
-    }
-
-    fn second_signal(&mut self, signal: Signal) -> ! {
-        output::error(format_args!(
-            "received {signal} again during shutdown; exiting now without waiting for the remaining hooks"
-        ));
-        exit::finish(self.settings.ending_for(signal))
-    }
-
-    fn end(&mut self) -> ! {
-        let ending = self.shutdown.as_ref().map_or(Ending::Code(0), |s| s.ending);
-        if let Some(shutdown) = &self.shutdown {
-            output::debug(format_args!(
-                "shutdown finished in {:.1?}; {ending}",
-                shutdown.started.elapsed()
-            ));
-        }
-        exit::finish(ending)
-    }
-}
-
-/// The runner thread: takes hooks one by one from the shared cursor.
-fn run_hooks(sequence: &Sequence, generation: u64, events: &Sender<Event>) {
+/// Takes hooks one by one from the shared cursor and runs them on this
+/// thread; ends the process after the last one. Returns if this runner was
+/// abandoned (its hook overran its timeout) and a newer one took over.
+fn run_hooks(sequence: &Sequence, generation: u64) {
     loop {
         let index = {
             let mut progress = sequence.progress();
@@ -558,29 +411,30 @@ fn run_hooks(sequence: &Sequence, generation: u64, events: &Sender<Event>) {
                 return;
             }
             if progress.next >= sequence.entries.len() {
+                progress.running = None;
                 drop(progress);
-                let _ = events.send(Event::HooksDone { generation });
-                return;
+                finish_shutdown();
             }
+            let index = progress.next;
             progress.next += 1;
-            progress.next - 1
+            progress.running = Some((index, Instant::now()));
+            index
         };
-        let _ = events.send(Event::HookStarted { generation, index });
         let entry = &sequence.entries[index];
-        CURRENT_HOOK.with(|current| current.set(Some(entry.name)));
         output::debug(format_args!("hook `{}` started", entry.name));
         let started = Instant::now();
+        IN_HOOK.with(|in_hook| in_hook.set(true));
         let result = panic::catch_unwind(AssertUnwindSafe(|| entry.call(&sequence.reason)));
-        CURRENT_HOOK.with(|current| current.set(None));
+        IN_HOOK.with(|in_hook| in_hook.set(false));
+        if sequence.progress().generation != generation {
+            // Abandoned while it ran; its timeout was already reported.
+            return;
+        }
         output::debug(format_args!(
             "hook `{}` finished in {:.1?}",
             entry.name,
             started.elapsed()
         ));
-        if !sequence.is_current(generation) {
-            // Abandoned while it ran; its timeout was already reported.
-            return;
-        }
         report(entry.name, result);
     }
 }
@@ -612,5 +466,112 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
         message
     } else {
         "(a non-string panic payload)"
+    }
+}
+
+/// Ends the process the way the shutdown was heading.
+fn finish_shutdown() -> ! {
+    let (ending, started) = {
+        let state = state();
+        match &state.shutdown {
+            Some(shutdown) => (shutdown.ending, Some(shutdown.started)),
+            None => (Ending::Code(0), None),
+        }
+    };
+    if let Some(started) = started {
+        output::debug(format_args!(
+            "shutdown finished in {:.1?}; {ending}",
+            started.elapsed()
+        ));
+    }
+    exit::finish(ending)
+}
+
+/// The watchdog thread: idle until shutdown starts, then every tick checks
+/// the deadline, the running hook's timeout and for a second signal.
+fn watchdog() {
+    let mut state = state();
+    while state.shutdown.is_none() {
+        state = STATE_CHANGED
+            .wait(state)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+    let Some(shutdown) = state.shutdown.as_ref() else {
+        return;
+    };
+    let started = shutdown.started;
+    let deadline = shutdown.deadline;
+    let sequence = Arc::clone(&shutdown.sequence);
+    drop(state);
+    loop {
+        let now = Instant::now();
+        let tick = deadline.map_or(WATCHDOG_TICK, |deadline| {
+            WATCHDOG_TICK.min(deadline.saturating_duration_since(now))
+        });
+        thread::sleep(tick);
+        let now = Instant::now();
+        if deadline.is_some_and(|deadline| now >= deadline) {
+            deadline_passed(&sequence);
+        }
+        if let Some(signal) = backend::take_arrived() {
+            if started.elapsed() >= SECOND_SIGNAL_AFTER {
+                check_second_signal(signal);
+            }
+        }
+        check_hook_timeout(&sequence, now);
+    }
+}
+
+fn deadline_passed(sequence: &Sequence) -> ! {
+    let running = sequence.progress().running;
+    let waiting = state()
+        .shutdown
+        .as_ref()
+        .is_some_and(|s| s.waiting_for_main.is_some());
+    let what = match running {
+        Some((index, _)) => format!("while hook `{}` was running", sequence.entries[index].name),
+        None if waiting => "while waiting for main to return".to_owned(),
+        None => "between hooks".to_owned(),
+    };
+    output::error(format_args!(
+        "shutdown deadline of {} passed {what}; exiting now",
+        DurationText(settings().deadline)
+    ));
+    finish_shutdown()
+}
+
+/// Abandons the running hook if it overran its timeout, and goes on with
+/// the next hook on a new runner thread.
+fn check_hook_timeout(sequence: &Arc<Sequence>, now: Instant) {
+    let generation = {
+        let mut progress = sequence.progress();
+        let Some((index, since)) = progress.running else {
+            return;
+        };
+        let entry = &sequence.entries[index];
+        let Some(timeout) = entry.timeout else {
+            return;
+        };
+        if now.saturating_duration_since(since) < timeout {
+            return;
+        }
+        progress.generation += 1;
+        progress.running = None;
+        output::error(format_args!(
+            "hook `{}` did not finish within {}; abandoned it, running the remaining hooks",
+            entry.name,
+            DurationText(Some(timeout))
+        ));
+        progress.generation
+    };
+    let runner = Arc::clone(sequence);
+    let spawned = thread::Builder::new()
+        .name("graceful-exit-hooks".into())
+        .spawn(move || run_hooks(&runner, generation));
+    if let Err(error) = spawned {
+        output::error(format_args!(
+            "could not start a thread for the remaining hooks: {error}; exiting without them"
+        ));
+        finish_shutdown();
     }
 }

@@ -47,6 +47,13 @@ pub(crate) fn install(
     if wanted.is_empty() {
         return Ok(());
     }
+    // Between ctrlc installing its handler and the shim wrapping it, a
+    // signal would arrive unrecorded. Block them meanwhile (ctrlc's thread
+    // inherits the mask and never needs them); they are delivered, through
+    // the shim, when the guard drops. `install` runs before the runtime
+    // starts any other thread.
+    let numbers: Vec<_> = wanted.iter().map(|s| s.number()).collect();
+    let blocked = super::unix::Blocked::new(&numbers);
     let mut last = Signal::INT;
     ctrlc::set_handler(move || {
         if let Some(signal) = shim::take_recorded() {
@@ -62,7 +69,18 @@ pub(crate) fn install(
             old.restore(signal.number())?;
         }
     }
+    drop(blocked);
     Ok(())
+}
+
+#[cfg(unix)]
+pub(crate) use shim::take_arrived;
+
+/// Windows: ctrlc's thread runs the hooks and no other record exists, so a
+/// second console event during shutdown is not seen (the deadline still is).
+#[cfg(not(unix))]
+pub(crate) fn take_arrived() -> Option<Signal> {
+    None
 }
 
 #[cfg(unix)]
@@ -75,8 +93,10 @@ mod shim {
     use super::super::unix::disposition;
     use crate::Signal;
 
-    /// The last signal number the shim saw; 0 for none.
+    /// The last signal number the shim saw, for the ctrlc closure; 0 for none.
     static RECORDED: AtomicI32 = AtomicI32::new(0);
+    /// The same, for the watchdog's [`take_arrived`].
+    static ARRIVED: AtomicI32 = AtomicI32::new(0);
     /// ctrlc's own handler, as the address sigaction gave us.
     static CTRLC_HANDLER: AtomicUsize = AtomicUsize::new(0);
 
@@ -84,6 +104,7 @@ mod shim {
     /// semaphore). Only atomics and a call: async-signal-safe.
     extern "C" fn record_then_forward(number: c_int) {
         RECORDED.store(number, Ordering::SeqCst);
+        ARRIVED.store(number, Ordering::SeqCst);
         let handler = CTRLC_HANDLER.load(Ordering::SeqCst);
         if handler != 0 {
             // SAFETY: `handler` was read from the disposition ctrlc installed
@@ -109,6 +130,11 @@ mod shim {
     /// The signal recorded since the last call, if any.
     pub(super) fn take_recorded() -> Option<Signal> {
         Signal::from_number(RECORDED.swap(0, Ordering::SeqCst))
+    }
+
+    /// The last signal that arrived since the previous call.
+    pub(crate) fn take_arrived() -> Option<Signal> {
+        Signal::from_number(ARRIVED.swap(0, Ordering::SeqCst))
     }
 }
 

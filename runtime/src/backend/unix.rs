@@ -63,6 +63,41 @@ impl Disposition {
     }
 }
 
+/// Blocks `numbers` on the calling thread until the guard drops (then the
+/// previous mask comes back and pending signals are delivered).
+#[cfg(feature = "ctrlc")]
+pub(super) struct Blocked(libc::sigset_t);
+
+#[cfg(feature = "ctrlc")]
+impl Blocked {
+    pub(super) fn new(numbers: &[c_int]) -> Blocked {
+        // SAFETY: both sets are zeroed locals initialised with sigemptyset
+        // before use; pthread_sigmask only reads `set` and writes `old`.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            for number in numbers {
+                libc::sigaddset(&mut set, *number);
+            }
+            let mut old: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut old);
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old);
+            Blocked(old)
+        }
+    }
+}
+
+#[cfg(feature = "ctrlc")]
+impl Drop for Blocked {
+    fn drop(&mut self) {
+        // SAFETY: `self.0` is the mask pthread_sigmask gave us; setting it
+        // back is always valid.
+        unsafe {
+            libc::pthread_sigmask(libc::SIG_SETMASK, &self.0, std::ptr::null_mut());
+        }
+    }
+}
+
 /// Whether `number` was ignored (`SIG_IGN`) when we looked.
 #[cfg(not(feature = "ctrlc"))]
 pub(super) fn is_ignored(number: c_int) -> bool {
