@@ -6,8 +6,9 @@
 //! as the facade's.
 //!
 //! Layout: `signal` (the types), `config` (the builder), `hooks` (the ordered
-//! hook list), `shutdown` (the coordinator thread that owns every decision),
-//! `exit` (the one way out), `diag` (container warnings), `output` (what gets
+//! hook list), `shutdown` (starting a shutdown, running the hooks on the
+//! thread that started it, and the watchdog that enforces the deadline, hook
+//! timeouts and the second signal), `exit` (the one way out), `diag` (container warnings), `output` (what gets
 //! printed), `backend` (signal sources; the only `unsafe` code).
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
