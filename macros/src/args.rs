@@ -422,6 +422,39 @@ pub(crate) fn with_errors(item: &TokenStream, error: &syn::Error) -> TokenStream
     quote!(#item #errors)
 }
 
+/// The message for each part of a signature an attribute rejects.
+pub(crate) struct Rejections {
+    pub(crate) const_fn: &'static str,
+    pub(crate) async_fn: &'static str,
+    pub(crate) unsafe_fn: &'static str,
+    pub(crate) extern_fn: &'static str,
+    pub(crate) generic: &'static str,
+    pub(crate) where_clause: &'static str,
+}
+
+/// Reports `const`, `async`, `unsafe`, `extern`, generics and `where`, each
+/// spanned on its own tokens.
+pub(crate) fn reject_qualifiers(sig: &syn::Signature, errors: &mut Errors, messages: &Rejections) {
+    if let Some(token) = &sig.constness {
+        errors.push_spanned(token, messages.const_fn);
+    }
+    if let Some(token) = &sig.asyncness {
+        errors.push_spanned(token, messages.async_fn);
+    }
+    if let syn::Safety::Unsafe(token) = &sig.safety {
+        errors.push_spanned(token, messages.unsafe_fn);
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push_spanned(abi, messages.extern_fn);
+    }
+    if !sig.generics.params.is_empty() {
+        errors.push_spanned(&sig.generics, messages.generic);
+    }
+    if let Some(clause) = &sig.generics.where_clause {
+        errors.push_spanned(clause, messages.where_clause);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{
-    FnArg, GenericArgument, Item, ItemFn, LitStr, Path, PathArguments, ReturnType, Safety,
-    Signature, Type,
+    FnArg, GenericArgument, Item, ItemFn, LitStr, Path, PathArguments, ReturnType, Signature, Type,
 };
 
 use crate::args::{self, Errors, Millis, Options};
@@ -72,42 +71,18 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
 /// Reports every part of the signature a hook cannot have. Returns whether
 /// the hook takes `&ShutdownReason`.
 fn check_signature(sig: &Signature, errors: &mut Errors) -> bool {
-    if let Some(token) = &sig.constness {
-        errors.push_spanned(
-            token,
-            "a shutdown hook cannot be a `const fn`; remove `const`",
-        );
-    }
-    if let Some(token) = &sig.asyncness {
-        errors.push_spanned(
-            token,
-            "a shutdown hook cannot be `async`: hooks run on a plain thread with no executor; write a sync `fn` (and block on your runtime inside it if you must)",
-        );
-    }
-    if let Safety::Unsafe(token) = &sig.safety {
-        errors.push_spanned(
-            token,
-            "a shutdown hook cannot be an `unsafe fn`; make it a safe `fn` and use an `unsafe` block inside",
-        );
-    }
-    if let Some(abi) = &sig.abi {
-        errors.push_spanned(
-            abi,
-            "a shutdown hook cannot be an `extern` function; remove the ABI and write a plain Rust `fn`",
-        );
-    }
-    if !sig.generics.params.is_empty() {
-        errors.push_spanned(
-            &sig.generics,
-            "a shutdown hook cannot be generic: the runtime calls it with no type arguments; remove the `<...>` parameters",
-        );
-    }
-    if let Some(clause) = &sig.generics.where_clause {
-        errors.push_spanned(
-            clause,
-            "a shutdown hook cannot have a `where` clause; remove it",
-        );
-    }
+    args::reject_qualifiers(
+        sig,
+        errors,
+        &args::Rejections {
+            const_fn: "a shutdown hook cannot be a `const fn`; remove `const`",
+            async_fn: "a shutdown hook cannot be `async`: hooks run on a plain thread with no executor; write a sync `fn` (and block on your runtime inside it if you must)",
+            unsafe_fn: "a shutdown hook cannot be an `unsafe fn`; make it a safe `fn` and use an `unsafe` block inside",
+            extern_fn: "a shutdown hook cannot be an `extern` function; remove the ABI and write a plain Rust `fn`",
+            generic: "a shutdown hook cannot be generic: the runtime calls it with no type arguments; remove the `<...>` parameters",
+            where_clause: "a shutdown hook cannot have a `where` clause; remove it",
+        },
+    );
     if let Some(variadic) = &sig.variadic {
         errors.push_spanned(
             variadic,

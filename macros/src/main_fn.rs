@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
-use syn::{Item, ItemFn, Path, ReturnType, Safety};
+use syn::{Item, ItemFn, Path, ReturnType};
 
 use crate::args::{self, Errors, Millis, Options};
 
@@ -97,42 +97,18 @@ fn check_signature(func: &ItemFn, errors: &mut Errors) -> bool {
         );
     }
     let mut problems = Errors::default();
-    if let Some(token) = &sig.constness {
-        problems.push_spanned(
-            token,
-            "`#[graceful_main]` cannot go on a `const fn main`; remove `const`",
-        );
-    }
-    if let Some(token) = &sig.asyncness {
-        problems.push_spanned(
-            token,
-            "`#[graceful_main]` cannot go on an `async fn main`: it runs `main` on the main thread with no executor; write a sync `fn main` and block on your async runtime inside it",
-        );
-    }
-    if let Safety::Unsafe(token) = &sig.safety {
-        problems.push_spanned(
-            token,
-            "`#[graceful_main]` cannot go on an `unsafe fn main`; remove `unsafe` and use an `unsafe` block inside",
-        );
-    }
-    if let Some(abi) = &sig.abi {
-        problems.push_spanned(
-            abi,
-            "`#[graceful_main]` cannot go on an `extern` `fn main`; remove the ABI",
-        );
-    }
-    if !sig.generics.params.is_empty() {
-        problems.push_spanned(
-            &sig.generics,
-            "`#[graceful_main]` cannot go on a generic `fn main`; remove the `<...>` parameters",
-        );
-    }
-    if let Some(clause) = &sig.generics.where_clause {
-        problems.push_spanned(
-            clause,
-            "`#[graceful_main]` cannot go on a `fn main` with a `where` clause; remove it",
-        );
-    }
+    args::reject_qualifiers(
+        sig,
+        &mut problems,
+        &args::Rejections {
+            const_fn: "`#[graceful_main]` cannot go on a `const fn main`; remove `const`",
+            async_fn: "`#[graceful_main]` cannot go on an `async fn main`: it runs `main` on the main thread with no executor; write a sync `fn main` and block on your async runtime inside it",
+            unsafe_fn: "`#[graceful_main]` cannot go on an `unsafe fn main`; remove `unsafe` and use an `unsafe` block inside",
+            extern_fn: "`#[graceful_main]` cannot go on an `extern` `fn main`; remove the ABI",
+            generic: "`#[graceful_main]` cannot go on a generic `fn main`; remove the `<...>` parameters",
+            where_clause: "`#[graceful_main]` cannot go on a `fn main` with a `where` clause; remove it",
+        },
+    );
     if !sig.inputs.is_empty() || sig.variadic.is_some() {
         let message = "`fn main` takes no parameters under `#[graceful_main]`: write `fn main()` and read arguments with `std::env::args()`";
         if sig.inputs.is_empty() {
