@@ -184,6 +184,71 @@
 //! | your own `signal-hook` handlers | keep working (signal-hook chains them) | keep working if registered after `graceful_main` starts |
 //! | your own `ctrlc::set_handler` | replaces ours for SIGINT/SIGTERM/SIGHUP: don't | fails with `MultipleHandlers`: ctrlc allows one handler per process |
 //!
+//! # Child processes
+//!
+//! A program that spawns children stops them with its own shutdown through
+//! [`process`]: [`process::stop_on_shutdown`] takes the [`Child`](std::process::Child)
+//! and registers a hook that sends `SIGTERM`, gives the child a grace period
+//! to exit, then sends `SIGKILL`, and reaps it so no zombie remains.
+//! [`process::own_process_group`] starts a child in its own process group,
+//! so a terminal's Ctrl-C reaches only the program, which then stops the
+//! child in hook order (the [`process`] docs explain when not to).
+//!
+//! ```no_run
+//! use std::process::Command;
+//! use std::time::Duration;
+//! use graceful_exit::process;
+//!
+//! #[graceful_exit::graceful_main]
+//! fn main() -> std::io::Result<()> {
+//!     let mut command = Command::new("sleep");
+//!     command.arg("600");
+//!     process::own_process_group(&mut command);
+//!     let child = process::stop_on_shutdown(command.spawn()?, "sleep", 0, Duration::from_secs(2));
+//!     child.wait()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Optional features
+//!
+//! | feature | what it does |
+//! |---|---|
+//! | `signal-hook` (default) | the Unix signal backend (see Backends) |
+//! | `ctrlc` | the `ctrlc` backend |
+//! | `log` | reports go through the [`log`](https://docs.rs/log) crate |
+//! | `tracing` | reports go through [`tracing`](https://docs.rs/tracing) |
+//! | `systemd` | `STOPPING=1` to systemd when shutdown starts; [`notify_ready`] sends `READY=1` |
+//!
+//! **`log` and `tracing`.** Once the program has installed a logger (so
+//! `log::max_level()` is not `Off`) or a `tracing` subscriber, every report
+//! goes there instead of stderr, with target `graceful_exit`: problems at
+//! error level, the container advice at warn, progress at debug. The
+//! logger's or subscriber's filter then decides what is shown
+//! (`RUST_LOG=graceful_exit=debug` with `env_logger` or `tracing-subscriber`
+//! shows the progress lines); `GRACEFUL_EXIT_LOG` only applies to stderr,
+//! and `GRACEFUL_EXIT_QUIET=1` still silences the advice. Until a logger or
+//! subscriber is installed, and if none ever is, reports stay on stderr, so
+//! a problem is never lost. Each report goes to one place only: `tracing`
+//! if both features are on and a subscriber is set, else `log`, else stderr.
+//!
+//! **`systemd`.** For a `Type=notify` service: the start of shutdown sends
+//! `STOPPING=1` to `$NOTIFY_SOCKET` (`systemctl status` shows the service
+//! deactivating while the hooks run), and the program calls [`notify_ready`]
+//! once it is ready to serve. Without `NOTIFY_SOCKET`, or without the
+//! feature, both do nothing, so the call can stay in the code everywhere.
+//! Keep the deadline below the unit's `TimeoutStopSec=` (default 90 s), so
+//! the hooks finish before systemd sends `SIGKILL`:
+//!
+//! ```ini
+//! [Service]
+//! Type=notify
+//! ExecStart=/usr/local/bin/my-service
+//! KillSignal=SIGTERM
+//! TimeoutStopSec=15
+//! Environment=GRACEFUL_EXIT_DEADLINE=10s
+//! ```
+//!
 //! # Caveats
 //!
 //! - With `panic = "abort"`, a panic in `main` or a hook aborts the process;
@@ -201,8 +266,9 @@
 
 pub use graceful_exit_macros::{graceful_main, on_shutdown};
 pub use graceful_exit_runtime::{
-    exit, is_shutting_down, on_shutdown_fn, request_shutdown, sleep, wait, Config, InstallError,
-    ShutdownReason, Signal, DEADLINE_ENV, DEFAULT_DEADLINE, LOG_ENV, QUIET_ENV,
+    exit, is_shutting_down, notify_ready, on_shutdown_fn, process, request_shutdown, sleep, wait,
+    Config, InstallError, ShutdownReason, Signal, DEADLINE_ENV, DEFAULT_DEADLINE, LOG_ENV,
+    QUIET_ENV,
 };
 
 /// Items the macro expansions use. Not public API: no stability guarantees.

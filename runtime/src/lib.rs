@@ -20,6 +20,7 @@ mod diag;
 mod exit;
 mod hooks;
 mod output;
+pub mod process;
 mod shutdown;
 mod signal;
 mod systemd;
@@ -29,6 +30,7 @@ pub use hooks::on_shutdown_fn;
 pub use output::{LOG_ENV, QUIET_ENV};
 pub use shutdown::{exit, is_shutting_down, request_shutdown, sleep, wait};
 pub use signal::{ShutdownReason, Signal};
+pub use systemd::notify_ready;
 
 /// Items the macro expansions use. Not public API: no stability guarantees.
 #[doc(hidden)]

@@ -1,11 +1,19 @@
-//! Everything the runtime prints goes through here: one line per event on
-//! stderr, prefixed `graceful-exit:`.
+//! Everything the runtime reports goes through here: one event per line,
+//! on stderr prefixed `graceful-exit:`, or through `log` / `tracing`.
 //!
 //! Problems (a hook failed, panicked or timed out, the deadline passed, a
-//! second signal, a bad environment value) are always printed. Advice (the
+//! second signal, a bad environment value) are always reported. Advice (the
 //! container warning) is silenced by `GRACEFUL_EXIT_QUIET=1`. Progress (signal
-//! received, each hook with its duration, total time) is printed only with
-//! `GRACEFUL_EXIT_LOG=debug`.
+//! received, each hook with its duration, total time) is printed on stderr
+//! only with `GRACEFUL_EXIT_LOG=debug`.
+//!
+//! With the `tracing` or `log` feature, and once a subscriber or logger is
+//! installed, the same events go there instead (target `graceful_exit`):
+//! problems at error level, advice at warn, progress at debug, whatever
+//! `GRACEFUL_EXIT_LOG` says (the subscriber or logger filters). Until one is
+//! installed, they are printed on stderr as without the feature, so a problem
+//! is never lost. Each event goes to exactly one place: `tracing` if a
+//! subscriber would see it, else `log` if a logger is installed, else stderr.
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -20,28 +28,114 @@ pub const LOG_ENV: &str = "GRACEFUL_EXIT_LOG";
 
 const PREFIX: &str = "graceful-exit:";
 
-/// Prints a problem. Always shown.
-pub(crate) fn error(message: fmt::Arguments<'_>) {
-    print_line(message);
+/// The `log` target and `tracing` target of every event.
+#[cfg(any(feature = "log", feature = "tracing"))]
+const TARGET: &str = "graceful_exit";
+
+/// How serious an event is.
+#[derive(Clone, Copy)]
+enum Level {
+    /// A problem: always reported.
+    Error,
+    /// Advice: silenced by `GRACEFUL_EXIT_QUIET`.
+    Warn,
+    /// Progress.
+    Debug,
 }
 
-/// Prints advice, unless `GRACEFUL_EXIT_QUIET` is set to a non-empty value
+/// Where events go right now.
+enum Sink {
+    Stderr,
+    #[cfg(feature = "tracing")]
+    Tracing,
+    #[cfg(feature = "log")]
+    Log,
+}
+
+impl Sink {
+    /// `tracing` if this thread's subscriber is a real one, else `log` if a
+    /// logger is installed, else stderr. Checked per event: the program may
+    /// install its subscriber or logger after the runtime started.
+    fn current() -> Sink {
+        #[cfg(feature = "tracing")]
+        if tracing_active() {
+            return Sink::Tracing;
+        }
+        #[cfg(feature = "log")]
+        if log::max_level() != log::LevelFilter::Off {
+            return Sink::Log;
+        }
+        Sink::Stderr
+    }
+
+    #[cfg_attr(
+        not(any(feature = "log", feature = "tracing")),
+        allow(unused_variables) // on stderr the level only decided whether to print
+    )]
+    fn emit(&self, level: Level, message: fmt::Arguments<'_>) {
+        match self {
+            Sink::Stderr => print_line(message),
+            #[cfg(feature = "tracing")]
+            Sink::Tracing => match level {
+                Level::Error => tracing::error!(target: TARGET, "{message}"),
+                Level::Warn => tracing::warn!(target: TARGET, "{message}"),
+                Level::Debug => tracing::debug!(target: TARGET, "{message}"),
+            },
+            #[cfg(feature = "log")]
+            Sink::Log => match level {
+                Level::Error => log::error!(target: TARGET, "{message}"),
+                Level::Warn => log::warn!(target: TARGET, "{message}"),
+                Level::Debug => log::debug!(target: TARGET, "{message}"),
+            },
+        }
+    }
+
+    /// Whether a progress event would be shown.
+    fn debug_enabled(&self) -> bool {
+        match self {
+            Sink::Stderr => env_debug(),
+            #[cfg(feature = "tracing")]
+            Sink::Tracing => tracing::enabled!(target: TARGET, tracing::Level::DEBUG),
+            #[cfg(feature = "log")]
+            Sink::Log => log::log_enabled!(target: TARGET, log::Level::Debug),
+        }
+    }
+}
+
+/// Whether `tracing` events from this thread reach a subscriber: one is set
+/// (globally or for this thread) and enables something.
+#[cfg(feature = "tracing")]
+fn tracing_active() -> bool {
+    tracing::level_filters::LevelFilter::current() != tracing::level_filters::LevelFilter::OFF
+        && tracing::dispatcher::get_default(|dispatch| {
+            !dispatch.is::<tracing::subscriber::NoSubscriber>()
+        })
+}
+
+/// Reports a problem. Always shown.
+pub(crate) fn error(message: fmt::Arguments<'_>) {
+    Sink::current().emit(Level::Error, message);
+}
+
+/// Reports advice, unless `GRACEFUL_EXIT_QUIET` is set to a non-empty value
 /// other than `0`.
 pub(crate) fn warn(message: fmt::Arguments<'_>) {
     if !quiet() {
-        print_line(message);
+        Sink::current().emit(Level::Warn, message);
     }
 }
 
-/// Prints a progress line, only with `GRACEFUL_EXIT_LOG=debug`.
+/// Reports progress: on stderr only with `GRACEFUL_EXIT_LOG=debug`; through
+/// `tracing` or `log` at debug level, for their filters to decide.
 pub(crate) fn debug(message: fmt::Arguments<'_>) {
-    if debug_enabled() {
-        print_line(message);
+    let sink = Sink::current();
+    if sink.debug_enabled() {
+        sink.emit(Level::Debug, message);
     }
 }
 
-/// Whether progress lines are on; read once.
-pub(crate) fn debug_enabled() -> bool {
+/// Whether `GRACEFUL_EXIT_LOG=debug`; read once.
+fn env_debug() -> bool {
     static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *ENABLED.get_or_init(|| {
         std::env::var(LOG_ENV).is_ok_and(|value| value.eq_ignore_ascii_case("debug"))

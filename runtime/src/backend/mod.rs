@@ -18,6 +18,8 @@
 //! (also the only one on Windows); otherwise `signal-hook` (the Unix default).
 
 #[cfg(unix)]
+pub(crate) mod process;
+#[cfg(unix)]
 mod unix;
 
 #[cfg(any(windows, feature = "ctrlc"))]

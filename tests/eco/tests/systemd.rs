@@ -1,0 +1,186 @@
+//! Issue 9: with the `systemd` feature, `notify_ready()` sends `READY=1` and
+//! the start of shutdown sends `STOPPING=1` to `$NOTIFY_SOCKET`, here a
+//! datagram socket the test binds in place of systemd.
+use std::os::unix::net::UnixDatagram;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use graceful_exit_e2e::{spawn_command, Ended, Proc, SAFETY, SIGTERM};
+
+/// A fake systemd notification socket in its own temporary directory,
+/// removed on drop.
+struct FakeSystemd {
+    socket: UnixDatagram,
+    /// The value for `NOTIFY_SOCKET`.
+    address: String,
+    dir: Option<PathBuf>,
+}
+
+fn unique() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "graceful-exit-notify-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl FakeSystemd {
+    fn at_path() -> FakeSystemd {
+        let dir = std::env::temp_dir().join(unique());
+        std::fs::create_dir(&dir).expect("create the socket's directory");
+        let path = dir.join("notify");
+        let socket = UnixDatagram::bind(&path).expect("bind the notify socket");
+        FakeSystemd::new(
+            socket,
+            path.to_str().expect("a UTF-8 path").to_owned(),
+            Some(dir),
+        )
+    }
+
+    #[cfg(target_os = "linux")]
+    fn abstract_name() -> FakeSystemd {
+        use std::os::linux::net::SocketAddrExt;
+        use std::os::unix::net::SocketAddr;
+        let name = unique();
+        let address = SocketAddr::from_abstract_name(name.as_bytes()).expect("abstract address");
+        let socket = UnixDatagram::bind_addr(&address).expect("bind the abstract socket");
+        FakeSystemd::new(socket, format!("@{name}"), None)
+    }
+
+    fn new(socket: UnixDatagram, address: String, dir: Option<PathBuf>) -> FakeSystemd {
+        socket
+            .set_read_timeout(Some(SAFETY))
+            .expect("set a read timeout");
+        FakeSystemd {
+            socket,
+            address,
+            dir,
+        }
+    }
+
+    /// The next message, failing the test if none comes within `SAFETY`.
+    fn receive(&self, proc: &mut Proc) -> String {
+        let mut buffer = [0; 4096];
+        match self.socket.recv(&mut buffer) {
+            Ok(length) => String::from_utf8_lossy(&buffer[..length]).into_owned(),
+            Err(error) => proc
+                .wait_end()
+                .fail(&format!("no notification within {SAFETY:?}: {error}")),
+        }
+    }
+
+    /// Whether a message is waiting, without blocking.
+    fn pending(&self) -> Option<String> {
+        self.socket.set_nonblocking(true).expect("non-blocking");
+        let mut buffer = [0; 4096];
+        let message = self
+            .socket
+            .recv(&mut buffer)
+            .ok()
+            .map(|length| String::from_utf8_lossy(&buffer[..length]).into_owned());
+        self.socket.set_nonblocking(false).expect("blocking");
+        message
+    }
+}
+
+impl Drop for FakeSystemd {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn start(mode: &str, notify_socket: Option<&str>) -> Proc {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eco_systemd"));
+    command
+        .arg(mode)
+        .env_remove("GRACEFUL_EXIT_LOG")
+        .env_remove("NOTIFY_SOCKET");
+    if let Some(address) = notify_socket {
+        command.env("NOTIFY_SOCKET", address);
+    }
+    let mut proc = spawn_command(&mut command);
+    proc.ready();
+    proc
+}
+
+fn stop(proc: &mut Proc) -> Ended {
+    proc.signal(SIGTERM);
+    let ended = proc.wait_end();
+    if ended.signal() != Some(SIGTERM) {
+        ended.fail("expected to die by SIGTERM");
+    }
+    ended
+}
+
+fn ready_then_stopping(systemd: &FakeSystemd) {
+    let mut proc = start("ready", Some(&systemd.address));
+    // Sent before `ready` was printed, so it is already queued.
+    assert_eq!(systemd.receive(&mut proc), "READY=1");
+    proc.signal(SIGTERM);
+    assert_eq!(systemd.receive(&mut proc), "STOPPING=1");
+    let ended = proc.wait_end();
+    if ended.signal() != Some(SIGTERM) {
+        ended.fail("expected to die by SIGTERM");
+    }
+    if !ended.stderr.is_empty() {
+        ended.fail("nothing should be printed on stderr");
+    }
+    assert_eq!(systemd.pending(), None, "one STOPPING=1 only");
+}
+
+#[test]
+fn ready_and_stopping_reach_a_path_socket() {
+    ready_then_stopping(&FakeSystemd::at_path());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ready_and_stopping_reach_an_abstract_socket() {
+    ready_then_stopping(&FakeSystemd::abstract_name());
+}
+
+#[test]
+fn ready_is_sent_only_when_asked() {
+    let systemd = FakeSystemd::at_path();
+    let mut proc = start("silent", Some(&systemd.address));
+    let ended = stop(&mut proc);
+    assert_eq!(systemd.receive(&mut proc), "STOPPING=1", "{ended:?}");
+    assert_eq!(systemd.pending(), None, "{ended:?}");
+}
+
+#[test]
+fn without_notify_socket_nothing_happens() {
+    let mut proc = start("ready", None);
+    let ended = stop(&mut proc);
+    if !ended.stderr.is_empty() {
+        ended.fail("nothing should be printed on stderr");
+    }
+}
+
+#[test]
+fn an_unreachable_socket_is_reported_and_shutdown_goes_on() {
+    let mut proc = start("ready", Some("/nonexistent/graceful-exit/notify"));
+    let ended = stop(&mut proc);
+    for state in ["READY=1", "STOPPING=1"] {
+        let report = format!("graceful-exit: could not send `{state}` to systemd");
+        if !ended.stderr.lines().any(|line| line.starts_with(&report)) {
+            ended.fail(&format!("expected a report starting with {report:?}"));
+        }
+    }
+}
+
+#[test]
+fn a_relative_socket_name_is_reported() {
+    let mut proc = start("ready", Some("notify.sock"));
+    let ended = stop(&mut proc);
+    if !ended
+        .stderr
+        .contains("not an absolute path or an @abstract socket name")
+    {
+        ended.fail("expected the bad NOTIFY_SOCKET to be reported");
+    }
+}
