@@ -8,8 +8,11 @@
 //! Layout: `signal` (the types), `config` (the builder), `hooks` (the ordered
 //! hook list), `shutdown` (starting a shutdown, running the hooks on the
 //! thread that started it, and the watchdog that enforces the deadline, hook
-//! timeouts and the second signal), `exit` (the one way out), `diag` (container warnings), `output` (what gets
-//! printed), `backend` (signal sources; the only `unsafe` code).
+//! timeouts and the second signal), `exit` (the one way out), `diag`
+//! (container warnings), `output` (what gets reported, and where), `systemd`
+//! (`READY=1`/`STOPPING=1`), `process` (children stopped on shutdown),
+//! `backend` (signal sources and the few system calls; the only `unsafe`
+//! code).
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
