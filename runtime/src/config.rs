@@ -41,6 +41,7 @@ pub struct Config {
     pub(crate) deadline: Option<Duration>,
     pub(crate) wait_for_main: Option<Duration>,
     pub(crate) reap_zombies: bool,
+    pub(crate) debug_log: bool,
 }
 
 impl Default for Config {
@@ -51,6 +52,7 @@ impl Default for Config {
             deadline: Some(DEFAULT_DEADLINE),
             wait_for_main: None,
             reap_zombies: false,
+            debug_log: false,
         }
     }
 }
@@ -121,6 +123,14 @@ impl Config {
         self
     }
 
+    /// Print progress lines on stderr (the shutdown's start, each hook with
+    /// its duration, the total time), as `GRACEFUL_EXIT_LOG=debug` does.
+    #[must_use]
+    pub fn debug_log(mut self, on: bool) -> Self {
+        self.debug_log = on;
+        self
+    }
+
     /// Installs the signal handlers and starts the shutdown runtime, then
     /// returns. From here on, a signal, [`exit`](crate::exit) or
     /// [`request_shutdown`](crate::request_shutdown) runs the hooks and ends
@@ -132,6 +142,9 @@ impl Config {
     /// [`InstallError`] when the runtime was already installed in this
     /// process, or a signal handler or thread could not be set up.
     pub fn install(self) -> Result<(), InstallError> {
+        if self.debug_log {
+            output::force_debug();
+        }
         shutdown::install(self)
     }
 

@@ -134,12 +134,21 @@ pub(crate) fn debug(message: fmt::Arguments<'_>) {
     }
 }
 
-/// Whether `GRACEFUL_EXIT_LOG=debug`; read once.
+/// Set by [`Config::debug_log`](crate::Config::debug_log).
+static DEBUG_FORCED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns on progress lines on stderr, as `GRACEFUL_EXIT_LOG=debug` does.
+pub(crate) fn force_debug() {
+    DEBUG_FORCED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether `GRACEFUL_EXIT_LOG=debug` (read once) or `Config::debug_log`.
 fn env_debug() -> bool {
     static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ENABLED.get_or_init(|| {
-        std::env::var(LOG_ENV).is_ok_and(|value| value.eq_ignore_ascii_case("debug"))
-    })
+    DEBUG_FORCED.load(std::sync::atomic::Ordering::Relaxed)
+        || *ENABLED.get_or_init(|| {
+            std::env::var(LOG_ENV).is_ok_and(|value| value.eq_ignore_ascii_case("debug"))
+        })
 }
 
 fn quiet() -> bool {

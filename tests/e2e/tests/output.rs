@@ -46,3 +46,29 @@ fn debug_log_shows_each_hook_with_its_duration() {
         "{ended:?}"
     );
 }
+
+#[test]
+fn config_debug_log_and_the_program_without_the_macro() {
+    let mut proc = graceful_exit_e2e::spawn(env!("CARGO_BIN_EXE_no_macro"), &[]);
+    proc.ready();
+    proc.signal(SIGTERM);
+    let ended = proc.wait_end();
+    assert_eq!(ended.hooks(), ["close"], "{ended:?}");
+    assert_eq!(
+        ended.lines_starting("hook: close"),
+        ["hook: close reason=SIGTERM"]
+    );
+    assert_eq!(ended.code(), Some(9), "exit_code = 9 applies: {ended:?}");
+    assert!(
+        ended
+            .stderr
+            .contains("graceful-exit: shutdown started: SIGTERM; deadline 5s"),
+        "{ended:?}"
+    );
+    assert!(
+        ended
+            .stderr
+            .contains("graceful-exit: hook `close` finished in "),
+        "{ended:?}"
+    );
+}
