@@ -155,3 +155,27 @@ fn signals_left_out_keep_their_default_action() {
     assert_eq!(ended.signal(), Some(SIGTERM), "{ended:?}");
     assert_eq!(ended.hooks(), ["cleanup"]);
 }
+
+#[test]
+fn quickstart_example_does_what_the_readme_says() {
+    let mut proc = spawn(env!("CARGO_BIN_EXE_quickstart"), &[]);
+    proc.ready();
+    proc.signal(SIGINT);
+    let ended = proc.wait_end();
+    let numbered: Vec<&str> = ended
+        .stdout
+        .iter()
+        .filter(|line| line.starts_with(|c: char| c.is_ascii_digit()))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        numbered,
+        [
+            "1. saving state",
+            "2. closing connections",
+            "3. goodbye (stopping because: SIGINT)"
+        ],
+        "{ended:?}"
+    );
+    assert_eq!(ended.signal(), Some(SIGINT), "{ended:?}");
+}
