@@ -262,3 +262,25 @@ pub fn on_path(program: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
 }
+
+/// For the PID 1 test programs: starts `sh`, which starts a short `sleep` in
+/// the background and exits at once, so the `sleep` is orphaned and adopted
+/// by PID 1 (or the nearest subreaper). Neither is waited for here: only a
+/// reaping PID 1 may collect them. Returns the `sleep`'s pid as seen from
+/// here.
+// The zombies are the point.
+#[allow(clippy::zombie_processes)]
+pub fn leave_orphan() -> String {
+    let mut shell = Command::new("sh")
+        .args(["-c", "sleep 0.2 & echo $!"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn sh");
+    let mut line = String::new();
+    let stdout = shell.stdout.take().expect("piped");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read pid");
+    line.trim().to_owned()
+}

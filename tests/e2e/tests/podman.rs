@@ -60,6 +60,15 @@ struct Stopped {
 }
 
 impl Stopped {
+    /// Whether the server said it runs as PID 1 (its `listening on … (pid N)`
+    /// line), if it said anything.
+    fn server_is_pid1(&self) -> Option<bool> {
+        self.logs
+            .lines_starting("listening on ")
+            .first()
+            .map(|line| line.ends_with("(pid 1)"))
+    }
+
     #[track_caller]
     fn fail(&self, why: &str) -> ! {
         self.logs.fail(&format!(
@@ -138,13 +147,7 @@ fn exec_form_makes_the_server_pid1_and_it_stops_in_well_under_a_second() {
     // No command: the image's exec-form `CMD ["/app"]`.
     let stopped = stop_server(&podman, "exec", &[], &[]);
     stopped.assert_clean_fast_stop();
-    if stopped
-        .logs
-        .lines_starting("listening on ")
-        .first()
-        .map(|l| l.ends_with("(pid 1)"))
-        != Some(true)
-    {
+    if stopped.server_is_pid1() != Some(true) {
         stopped.fail("the server should be PID 1");
     }
 }
@@ -168,13 +171,7 @@ fn init_forwards_sigterm_and_there_is_no_warning() {
     // SIGTERM; the server, its child, dies by it and catatonit reports 143.
     let stopped = stop_server(&podman, "init", &["--init"], &[]);
     stopped.assert_clean_fast_stop();
-    if stopped
-        .logs
-        .lines_starting("listening on ")
-        .first()
-        .map(|l| l.ends_with("(pid 1)"))
-        != Some(false)
-    {
+    if stopped.server_is_pid1() != Some(false) {
         stopped.fail("with --init the server should not be PID 1");
     }
 }
