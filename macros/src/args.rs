@@ -455,6 +455,26 @@ pub(crate) fn reject_qualifiers(sig: &syn::Signature, errors: &mut Errors, messa
     }
 }
 
+/// Parses the item an attribute is on; anything but a `fn` is reported,
+/// spanned on its keyword and name, with `message(kind)` ("a struct").
+pub(crate) fn parse_fn(
+    input: &TokenStream,
+    errors: &mut Errors,
+    message: impl FnOnce(&str) -> String,
+) -> Option<syn::ItemFn> {
+    match syn::parse2::<syn::Item>(input.clone()) {
+        Ok(syn::Item::Fn(func)) => Some(func),
+        Ok(other) => {
+            errors.push_spanned(item_head(&other), message(item_kind(&other)));
+            None
+        }
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{
-    FnArg, GenericArgument, Item, ItemFn, LitStr, Path, PathArguments, ReturnType, Signature, Type,
+    FnArg, GenericArgument, ItemFn, LitStr, Path, PathArguments, ReturnType, Signature, Type,
 };
 
 use crate::args::{self, Errors, Millis, Options};
@@ -41,23 +41,9 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         Ok(())
     });
 
-    let func = match syn::parse2::<Item>(input.clone()) {
-        Ok(Item::Fn(func)) => Some(func),
-        Ok(other) => {
-            errors.push_spanned(
-                args::item_head(&other),
-                format!(
-                    "`#[on_shutdown]` goes on a function, not on {}; write a `fn` that does the cleanup; {ACCEPTED}",
-                    args::item_kind(&other)
-                ),
-            );
-            None
-        }
-        Err(error) => {
-            errors.push(error);
-            None
-        }
-    };
+    let func = args::parse_fn(&input, &mut errors, |kind| {
+        format!("`#[on_shutdown]` goes on a function, not on {kind}; write a `fn` that does the cleanup; {ACCEPTED}")
+    });
     let takes_reason = func
         .as_ref()
         .map(|func| check_signature(&func.sig, &mut errors));

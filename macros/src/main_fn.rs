@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
-use syn::{Item, ItemFn, Path, ReturnType};
+use syn::{ItemFn, Path, ReturnType};
 
 use crate::args::{self, Errors, Millis, Options};
 
@@ -41,23 +41,9 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         }
         Ok(())
     });
-    let func = match syn::parse2::<Item>(input.clone()) {
-        Ok(Item::Fn(func)) => Some(func),
-        Ok(other) => {
-            errors.push_spanned(
-                args::item_head(&other),
-                format!(
-                    "`#[graceful_main]` goes on the program's `fn main()`, not on {}",
-                    args::item_kind(&other)
-                ),
-            );
-            None
-        }
-        Err(error) => {
-            errors.push(error);
-            None
-        }
-    };
+    let func = args::parse_fn(&input, &mut errors, |kind| {
+        format!("`#[graceful_main]` goes on the program's `fn main()`, not on {kind}")
+    });
     let signature_ok = func.as_ref().map(|func| check_signature(func, &mut errors));
     match (errors.finish(), func) {
         (Ok(()), Some(func)) => generate(&main, func),
