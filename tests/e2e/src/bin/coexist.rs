@@ -2,16 +2,27 @@
 //! graceful-exit's: both must see the signal.
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use graceful_exit::{graceful_main, on_shutdown};
 
 static OWN_HANDLER: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
 
+/// Both handlers run for the same delivery, ours first (registered first),
+/// so the hook can start a moment before the program's own action has set
+/// its flag: wait for it, bounded.
 #[on_shutdown]
 fn report() {
-    let seen = OWN_HANDLER
-        .get()
-        .is_some_and(|flag| flag.load(Ordering::SeqCst));
+    let until = Instant::now() + Duration::from_secs(2);
+    let seen = loop {
+        let seen = OWN_HANDLER
+            .get()
+            .is_some_and(|flag| flag.load(Ordering::SeqCst));
+        if seen || Instant::now() >= until {
+            break seen;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
     println!("hook: report own_handler_saw_sigterm={seen}");
 }
 
