@@ -266,10 +266,13 @@
 
 pub use graceful_exit_macros::{graceful_main, on_shutdown};
 pub use graceful_exit_runtime::{
-    exit, is_shutting_down, notify_ready, on_shutdown_fn, process, request_shutdown, sleep, wait,
-    Config, InstallError, ShutdownReason, Signal, DEADLINE_ENV, DEFAULT_DEADLINE, LOG_ENV,
-    QUIET_ENV,
+    exit, guard, is_shutting_down, notify_ready, on_shutdown_fn, process, reloads, request_exit,
+    request_reload, request_shutdown, sleep, testing, wait, wait_async, BrokenPipe, Config, Guard,
+    GuardLock, Hook, HookHandle, HookResult, InstallError, ShutdownReason, Signal, DEADLINE_ENV,
+    DEFAULT_DEADLINE, LOG_ENV, QUIET_ENV,
 };
+#[cfg(unix)]
+pub use graceful_exit_runtime::{shutdown_fd, try_shutdown_fd};
 
 /// Items the macro expansions use. Not public API: no stability guarantees.
 #[doc(hidden)]

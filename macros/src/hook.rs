@@ -205,7 +205,7 @@ fn generate(hook: &HookArgs, func: &ItemFn, takes_reason: bool) -> TokenStream {
         ReturnType::Default => ident.span(),
     };
     let convert = args::located_at(
-        quote!(#private::IntoHookResult::into_hook_result(#call)),
+        quote!(#private::HookResult::into_outcome(#call)),
         output_span,
     );
     let line = quote_spanned!(ident.span()=> #private::line!());
@@ -219,13 +219,14 @@ fn generate(hook: &HookArgs, func: &ItemFn, takes_reason: bool) -> TokenStream {
         const _: () = {
             #[#private::linkme::distributed_slice(#private::HOOKS)]
             #[linkme(crate = #private::linkme)]
-            static __GRACEFUL_EXIT_HOOK: #private::Hook = #private::Hook {
+            static __GRACEFUL_EXIT_HOOK: #private::StaticHook = #private::StaticHook {
                 name: #name,
                 order: #order,
                 module_path: #private::module_path!(),
                 line: #line,
                 timeout: #timeout,
-                run: |#param: &#private::ShutdownReason| -> #private::HookResult { #convert },
+                kind: #private::Kind::Shutdown,
+                run: |#param: &#private::ShutdownReason| -> #private::Outcome { #convert },
             };
         };
     }

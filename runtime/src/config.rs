@@ -1,22 +1,17 @@
 //! [`Config`]: the builder `#[graceful_main]` expands to.
 #![forbid(unsafe_code)]
 
-use std::fmt;
 use std::process::Termination;
 use std::time::Duration;
 
+use crate::settings::{BrokenPipe, Settings, WaitForMain};
+use crate::watcher::{self, InstallError};
 use crate::{output, shutdown, Signal};
-
-/// The default hard deadline for the whole shutdown sequence: under Docker's
-/// 10 s and Kubernetes' 30 s grace periods.
-pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(8);
-
-/// Environment variable that overrides the deadline at run time (`"30s"`).
-pub const DEADLINE_ENV: &str = "GRACEFUL_EXIT_DEADLINE";
 
 /// Settings for the shutdown runtime: the program without the macro.
 ///
-/// Each method is named like the `#[graceful_main]` key it backs:
+/// Each method is named like the `#[graceful_main]` key it backs, and takes
+/// a typed value:
 ///
 /// ```no_run
 /// # use graceful_exit_runtime as graceful_exit;
@@ -34,44 +29,16 @@ pub const DEADLINE_ENV: &str = "GRACEFUL_EXIT_DEADLINE";
 ///         .run(real_main)
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
-    pub(crate) signals: Vec<Signal>,
-    pub(crate) exit_code: Option<u8>,
-    pub(crate) deadline: Option<Duration>,
-    pub(crate) wait_for_main: Option<Duration>,
-    pub(crate) reap_zombies: bool,
-    pub(crate) debug_log: bool,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            signals: default_signals(),
-            exit_code: None,
-            deadline: Some(DEFAULT_DEADLINE),
-            wait_for_main: None,
-            reap_zombies: false,
-            debug_log: false,
-        }
-    }
-}
-
-fn default_signals() -> Vec<Signal> {
-    if cfg!(unix) {
-        vec![Signal::INT, Signal::TERM, Signal::HUP]
-    } else {
-        vec![Signal::INT, Signal::TERM]
-    }
-}
-
-fn nonzero(duration: Duration) -> Option<Duration> {
-    (!duration.is_zero()).then_some(duration)
+    settings: Settings,
 }
 
 impl Config {
-    /// The defaults: `SIGINT`, `SIGTERM`, `SIGHUP`; die by the signal; an 8 s
-    /// deadline; hooks start at once; no zombie reaping.
+    /// The defaults: `SIGINT`, `SIGTERM`, `SIGHUP` stop the program (`SIGHUP`
+    /// reloads instead once it has a reload hook); die by the signal; an 8 s
+    /// deadline; hooks wait for a cooperating `main` up to half of it; no
+    /// zombie reaping; Rust's own broken-pipe panic.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -82,7 +49,18 @@ impl Config {
     /// background jobs) stays ignored.
     #[must_use]
     pub fn signals(mut self, signals: &[Signal]) -> Self {
-        self.signals = signals.to_vec();
+        self.settings.signals = signals.to_vec();
+        self
+    }
+
+    /// The signals that run the reload hooks (`#[on_reload]`) instead of
+    /// stopping the program, e.g. `&[Signal::HUP, Signal::USR1]`. A reload
+    /// signal never starts a shutdown, even if it is also in
+    /// [`signals`](Config::signals). Without this call, `SIGHUP` reloads
+    /// once the program has a reload hook, and stops it otherwise.
+    #[must_use]
+    pub fn reload(mut self, signals: &[Signal]) -> Self {
+        self.settings.reload = Some(signals.to_vec());
         self
     }
 
@@ -91,7 +69,7 @@ impl Config {
     /// signal.
     #[must_use]
     pub fn exit_code(mut self, code: u8) -> Self {
-        self.exit_code = Some(code);
+        self.settings.exit_code = Some(code);
         self
     }
 
@@ -100,17 +78,24 @@ impl Config {
     /// variable `GRACEFUL_EXIT_DEADLINE` overrides it at run time.
     #[must_use]
     pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = nonzero(deadline);
+        self.settings.deadline = nonzero(deadline);
         self
     }
 
-    /// On a signal, give `main` up to this long to notice
-    /// ([`is_shutting_down`](crate::is_shutting_down), [`wait`](crate::wait),
-    /// [`sleep`](crate::sleep)) and return before the hooks run.
-    /// `Duration::ZERO` (the default) runs the hooks at once.
+    /// How long the hooks wait for `main` to return when a signal,
+    /// [`request_shutdown`](crate::request_shutdown) or
+    /// [`request_exit`](crate::request_exit) starts the shutdown, for every
+    /// program. `Duration::ZERO` runs the hooks at once, while `main` runs
+    /// on.
+    ///
+    /// Without this call, a program that cooperates (called
+    /// [`is_shutting_down`](crate::is_shutting_down), [`wait`](crate::wait),
+    /// [`sleep`](crate::sleep), `shutdown_fd` or `wait_async` before the
+    /// shutdown started) gets up to half the deadline, and one that never
+    /// looked gets no wait.
     #[must_use]
     pub fn wait_for_main(mut self, wait: Duration) -> Self {
-        self.wait_for_main = nonzero(wait);
+        self.settings.wait_for_main = WaitForMain::Fixed(nonzero(wait));
         self
     }
 
@@ -119,7 +104,16 @@ impl Config {
     /// `std::process::Child::wait`.
     #[must_use]
     pub fn reap_zombies(mut self, reap: bool) -> Self {
-        self.reap_zombies = reap;
+        self.settings.reap_zombies = reap;
+        self
+    }
+
+    /// What a write to a closed stdout does: [`BrokenPipe::Exit`] ends the
+    /// program quietly after its hooks, dying by `SIGPIPE`, as C tools do
+    /// under `| head -1`.
+    #[must_use]
+    pub fn broken_pipe(mut self, mode: BrokenPipe) -> Self {
+        self.settings.broken_pipe = mode;
         self
     }
 
@@ -127,25 +121,26 @@ impl Config {
     /// its duration, the total time), as `GRACEFUL_EXIT_LOG=debug` does.
     #[must_use]
     pub fn debug_log(mut self, on: bool) -> Self {
-        self.debug_log = on;
+        self.settings.debug_log = on;
         self
     }
 
-    /// Installs the signal handlers and starts the shutdown runtime, then
+    /// Installs the signal handlers and starts the runtime's threads, then
     /// returns. From here on, a signal, [`exit`](crate::exit) or
     /// [`request_shutdown`](crate::request_shutdown) runs the hooks and ends
     /// the process. When `main` returns on its own, nothing runs: end it with
-    /// [`exit`](crate::exit), or use [`Config::run`], which does that for you.
+    /// [`exit`](crate::exit), or use [`Config::run`], which does that for
+    /// you. Without `run` the runtime does not know which thread is `main`,
+    /// so hooks never wait for it.
     ///
     /// # Errors
     ///
     /// [`InstallError`] when the runtime was already installed in this
-    /// process, or a signal handler or thread could not be set up.
+    /// process, or a signal handler or thread could not be set up. In the
+    /// latter cases nothing stays installed: every signal keeps its default
+    /// action.
     pub fn install(self) -> Result<(), InstallError> {
-        if self.debug_log {
-            output::force_debug();
-        }
-        shutdown::install(self)
+        watcher::install(self.settings.resolve())
     }
 
     /// Installs the runtime, runs `main` on the calling thread, then runs the
@@ -154,91 +149,28 @@ impl Config {
     /// Never returns.
     ///
     /// If the runtime cannot be installed, the error is printed and `main`
-    /// still runs; hooks then run only when `main` ends.
+    /// still runs, with every signal's default action; hooks then run when
+    /// `main` ends.
     pub fn run<T, F>(self, main: F) -> !
     where
         T: Termination,
         F: FnOnce() -> T,
     {
-        if let Err(error) = self.install() {
-            output::error(format_args!("{error}; continuing without signal handling"));
+        match self.install() {
+            Ok(()) => {}
+            Err(error @ InstallError::AlreadyInstalled) => output::error(format_args!(
+                "{error}; this `Config::run` goes on with the runtime already installed and its settings"
+            )),
+            Err(error) => output::error(format_args!(
+                "{error}; continuing without the runtime: every signal keeps its default action, and the hooks run when main ends"
+            )),
         }
         shutdown::run_main(main)
     }
 }
 
-/// Why [`Config::install`] failed.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum InstallError {
-    /// The runtime is already installed in this process.
-    AlreadyInstalled,
-    /// A signal handler could not be installed.
-    Signal(std::io::Error),
-    /// The runtime's thread could not be started.
-    Thread(std::io::Error),
-}
-
-impl fmt::Display for InstallError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            InstallError::AlreadyInstalled => {
-                f.write_str("graceful-exit is already installed in this process")
-            }
-            InstallError::Signal(error) => {
-                write!(f, "could not install the signal handlers: {error}")
-            }
-            InstallError::Thread(error) => {
-                write!(f, "could not start the shutdown thread: {error}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for InstallError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            InstallError::AlreadyInstalled => None,
-            InstallError::Signal(error) | InstallError::Thread(error) => Some(error),
-        }
-    }
-}
-
-/// Parses `"250ms"`, `"2s"`, `"1m"`; `"0"` and `"none"` give `Some(None)`
-/// (no limit). `None` when the text is not a duration.
-pub(crate) fn parse_duration(text: &str) -> Option<Option<Duration>> {
-    let text = text.trim();
-    if text == "0" || text.eq_ignore_ascii_case("none") {
-        return Some(None);
-    }
-    let digits = text.find(|c: char| !c.is_ascii_digit())?;
-    let (number, unit) = text.split_at(digits);
-    let number: u64 = number.parse().ok()?;
-    let millis = match unit {
-        "ms" => Some(number),
-        "s" => number.checked_mul(1_000),
-        "m" => number.checked_mul(60_000),
-        _ => None,
-    }?;
-    Some(nonzero(Duration::from_millis(millis)))
-}
-
-/// The deadline in force: `GRACEFUL_EXIT_DEADLINE` when set and valid,
-/// otherwise the configured one (a malformed value is reported).
-pub(crate) fn effective_deadline(configured: Option<Duration>) -> Option<Duration> {
-    let Some(value) = std::env::var_os(DEADLINE_ENV) else {
-        return configured;
-    };
-    match value.to_str().and_then(parse_duration) {
-        Some(deadline) => deadline,
-        None => {
-            output::error(format_args!(
-                "ignoring {DEADLINE_ENV}={value:?}: expected a duration like \"250ms\", \"8s\", \"1m\", or \"0\"/\"none\" for no limit; using {}",
-                output::DurationText(configured)
-            ));
-            configured
-        }
-    }
+fn nonzero(duration: Duration) -> Option<Duration> {
+    (!duration.is_zero()).then_some(duration)
 }
 
 #[cfg(test)]
@@ -246,34 +178,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations() {
-        assert_eq!(
-            parse_duration("250ms"),
-            Some(Some(Duration::from_millis(250)))
-        );
-        assert_eq!(parse_duration("2s"), Some(Some(Duration::from_secs(2))));
-        assert_eq!(parse_duration("1m"), Some(Some(Duration::from_secs(60))));
-        assert_eq!(parse_duration("0"), Some(None));
-        assert_eq!(parse_duration("none"), Some(None));
-        assert_eq!(parse_duration("0s"), Some(None));
-        assert_eq!(parse_duration("2 parsecs"), None);
-        assert_eq!(parse_duration("s"), None);
-        assert_eq!(parse_duration("10"), None);
-        assert_eq!(parse_duration("-1s"), None);
-    }
-
-    #[test]
     fn builder() {
         let config = Config::new()
             .signals(&[Signal::TERM])
+            .reload(&[Signal::USR1])
             .exit_code(7)
             .deadline(Duration::ZERO)
             .wait_for_main(Duration::from_secs(3))
-            .reap_zombies(true);
-        assert_eq!(config.signals, vec![Signal::TERM]);
-        assert_eq!(config.exit_code, Some(7));
-        assert_eq!(config.deadline, None);
-        assert_eq!(config.wait_for_main, Some(Duration::from_secs(3)));
-        assert!(config.reap_zombies);
+            .reap_zombies(true)
+            .broken_pipe(BrokenPipe::Exit);
+        let settings = config.settings;
+        assert_eq!(settings.signals, vec![Signal::TERM]);
+        assert_eq!(settings.reload, Some(vec![Signal::USR1]));
+        assert_eq!(settings.exit_code, Some(7));
+        assert_eq!(settings.deadline, None);
+        assert_eq!(
+            settings.wait_for_main,
+            WaitForMain::Fixed(Some(Duration::from_secs(3)))
+        );
+        assert!(settings.reap_zombies);
+        assert_eq!(settings.broken_pipe, BrokenPipe::Exit);
+    }
+
+    #[test]
+    fn wait_for_main_zero_means_at_once() {
+        let config = Config::new().wait_for_main(Duration::ZERO);
+        assert_eq!(config.settings.wait_for_main, WaitForMain::Fixed(None));
     }
 }

@@ -17,7 +17,7 @@ const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "busybox", "zsh", "ksh", 
 pub(crate) fn warn_if_behind_shell() {
     if let Some(shell) = shell_as_pid1_parent() {
         output::warn(format_args!(
-            "warning: this process (pid {pid}) was started by `{shell}`, which is PID 1 of its container or PID namespace. \
+            "this process (pid {pid}) was started by `{shell}`, which is PID 1 of its container or PID namespace. \
              A shell running as PID 1 does not pass SIGTERM on, so `docker stop` (or `podman stop`, or Kubernetes) will wait its grace period \
              and then SIGKILL this process: no shutdown hook will run.",
             pid = std::process::id()

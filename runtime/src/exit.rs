@@ -1,12 +1,27 @@
 //! The one place that decides how the process ends. Every path goes through
-//! [`finish`]: flush stdout, then exit with a code or die by a signal.
+//! [`finish`] (orderly: flush stdout, then exit with a code or die by a
+//! signal) or [`end_now`] (the watchdog's: the deadline passed, a second
+//! signal, or [`finish`] is stuck).
+//!
+//! std's own exit only *tries* stdout's lock. Rust offers no such try, so
+//! [`finish`] takes the lock in the open and tells the watchdog: if the lock
+//! is not had within [`LOCK_GRACE`] (another thread holds it), the watchdog
+//! ends the process without the flush. A flush blocked on a pipe nobody
+//! reads is bounded by the deadline and a second signal. The last resort is
+//! the kernel's: `_exit`, or the signal's default action.
 #![forbid(unsafe_code)]
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{mpsc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
-use crate::{backend, output, Signal};
+use crate::{events, output, platform, Signal};
+
+/// How long [`finish`] may wait for stdout's lock, or for std's exit to
+/// complete, before the watchdog ends the process without them.
+pub(crate) const LOCK_GRACE: Duration = Duration::from_millis(50);
 
 /// How the process will end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,40 +37,128 @@ impl std::fmt::Display for Ending {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Ending::Code(code) => write!(f, "exiting with code {code}"),
+            Ending::Signal(signal) if std::process::id() == 1 || cfg!(windows) => write!(
+                f,
+                "exiting with code {} for {signal}",
+                signal.shell_status()
+            ),
             Ending::Signal(signal) => write!(f, "dying by {signal}"),
         }
     }
 }
 
+/// Where [`finish`] is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub(crate) enum Phase {
+    /// Not ending yet.
+    Running = 0,
+    /// Waiting for stdout's lock.
+    Locking = 1,
+    /// Writing stdout's buffer out.
+    Flushing = 2,
+    /// In std's exit, or re-raising.
+    Exiting = 3,
+}
+
+static GATE: AtomicBool = AtomicBool::new(false);
+static PHASE: AtomicU8 = AtomicU8::new(Phase::Running as u8);
+static PHASE_SINCE: Mutex<Option<Instant>> = Mutex::new(None);
+
+fn enter(phase: Phase) {
+    let now = Instant::now();
+    *PHASE_SINCE.lock().unwrap_or_else(PoisonError::into_inner) = Some(now);
+    PHASE.store(phase as u8, Ordering::Release);
+    if phase != Phase::Flushing {
+        if let Some(at) = now.checked_add(LOCK_GRACE) {
+            events::arm_watchdog(at);
+        }
+    }
+}
+
+/// Where [`finish`] is and since when.
+pub(crate) fn phase() -> (Phase, Option<Instant>) {
+    let phase = match PHASE.load(Ordering::Acquire) {
+        1 => Phase::Locking,
+        2 => Phase::Flushing,
+        3 => Phase::Exiting,
+        _ => Phase::Running,
+    };
+    let since = *PHASE_SINCE.lock().unwrap_or_else(PoisonError::into_inner);
+    (phase, since)
+}
+
 /// Flushes stdout and ends the process as `ending` says. Only the first
 /// caller does; any other thread arriving here waits for the end.
 pub(crate) fn finish(ending: Ending) -> ! {
-    static FINISHING: AtomicBool = AtomicBool::new(false);
-    if FINISHING.swap(true, Ordering::SeqCst) {
-        loop {
-            std::thread::park();
+    if GATE.swap(true, Ordering::AcqRel) {
+        park_forever();
+    }
+    enter(Phase::Locking);
+    let mut stdout = std::io::stdout().lock();
+    enter(Phase::Flushing);
+    let flushed = stdout.flush();
+    drop(stdout);
+    enter(Phase::Exiting);
+    if let Err(error) = flushed {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            output::error(format_args!("could not flush stdout: {error}"));
         }
     }
-    flush_stdout();
     match ending {
+        // std's exit only tries stdout's lock, and the buffer is empty now.
         Ending::Code(code) => std::process::exit(code),
         Ending::Signal(signal) => {
-            // A PID 1 ignores its own default-disposition signals; don't try.
-            if std::process::id() != 1 {
-                backend::die_by_signal(signal);
-            }
-            // Still alive: the kernel or the backend would not let the signal
-            // kill us. Exit the way a shell would report it.
+            die_by(signal);
             std::process::exit(signal.shell_status())
         }
     }
 }
 
-fn flush_stdout() {
-    if let Err(error) = std::io::stdout().flush() {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            output::error(format_args!("could not flush stdout: {error}"));
+/// Ends the process at once, for the watchdog: tries to flush stdout for a
+/// moment on another thread, then `_exit`s or dies by the signal. Never
+/// blocks on a lock or on I/O.
+pub(crate) fn end_now(ending: Ending, flush: bool) -> ! {
+    GATE.store(true, Ordering::Release);
+    if flush {
+        flush_briefly();
+    }
+    match ending {
+        Ending::Code(code) => platform::exit_now(code),
+        Ending::Signal(signal) => {
+            die_by(signal);
+            platform::exit_now(signal.shell_status())
         }
+    }
+}
+
+/// Dies by `signal`, unless this is PID 1 (which ignores its own
+/// default-disposition signals) or the platform cannot: then returns.
+fn die_by(signal: Signal) {
+    if std::process::id() != 1 {
+        platform::die_by_signal(signal);
+    }
+}
+
+/// Flushes stdout on a helper thread, waiting at most [`LOCK_GRACE`].
+fn flush_briefly() {
+    let (done, flushed) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("graceful-exit-flush".into())
+        .stack_size(64 * 1024)
+        .spawn(move || {
+            let _ = std::io::stdout().flush();
+            let _ = done.send(());
+        });
+    if spawned.is_ok() {
+        let _ = flushed.recv_timeout(LOCK_GRACE);
+    }
+}
+
+/// Blocks the calling thread for good: another thread ends the process.
+pub(crate) fn park_forever() -> ! {
+    loop {
+        std::thread::park();
     }
 }
 

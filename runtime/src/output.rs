@@ -1,105 +1,148 @@
 //! Everything the runtime reports goes through here: one event per line,
 //! on stderr prefixed `graceful-exit:`, or through `log` / `tracing`.
 //!
-//! Problems (a hook failed, panicked or timed out, the deadline passed, a
-//! second signal, a bad environment value) are always reported. Advice (the
-//! container warning) is silenced by `GRACEFUL_EXIT_QUIET=1`. Progress (signal
-//! received, each hook with its duration, total time) is printed on stderr
-//! only with `GRACEFUL_EXIT_LOG=debug`.
+//! - **Problems** (a hook failed, panicked or timed out, the deadline, a
+//!   second signal, a bad environment value) are always reported.
+//! - **Advice** (the container warning) and **progress** (each hook with its
+//!   duration, …; on stderr only with `GRACEFUL_EXIT_LOG=debug`) are
+//!   silenced by `GRACEFUL_EXIT_QUIET=1`.
 //!
-//! With the `tracing` or `log` feature, and once a subscriber or logger is
-//! installed, the same events go there instead (target `graceful_exit`):
-//! problems at error level, advice at warn, progress at debug, whatever
-//! `GRACEFUL_EXIT_LOG` says (the subscriber or logger filters). Until one is
-//! installed, they are printed on stderr as without the feature, so a problem
-//! is never lost. Each event goes to exactly one place: `tracing` if a
-//! subscriber would see it, else `log` if a logger is installed, else stderr.
+//! Lines go straight to file descriptor 2, never through std's stderr lock,
+//! so a thread holding `stderr().lock()` cannot stall a report. The
+//! watchdog's reports (and [`error_now`]) never block at all: what a full
+//! or stalled stderr cannot take at once is dropped, so the deadline and a
+//! second signal are never held up by output.
+//!
+//! With the `tracing` or `log` feature, once a subscriber or logger is
+//! installed, events go there instead (target `graceful_exit`; problems at
+//! error level, advice at warn, progress at debug), called inside
+//! `catch_unwind`. A problem the subscriber or logger would filter out, or
+//! that panics it, still goes to stderr. The watchdog never calls them.
 #![forbid(unsafe_code)]
 
+use std::cell::Cell;
 use std::fmt;
-use std::io::Write;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
-/// Environment variable that silences non-error output.
+use crate::platform;
+
+/// Environment variable that silences non-error output: `1`, `true`, `yes`
+/// or `on`.
 pub const QUIET_ENV: &str = "GRACEFUL_EXIT_QUIET";
 
-/// Environment variable that turns on progress lines: `GRACEFUL_EXIT_LOG=debug`.
+/// Environment variable that turns on progress lines on stderr:
+/// `GRACEFUL_EXIT_LOG=debug` (`off` or unset: none).
 pub const LOG_ENV: &str = "GRACEFUL_EXIT_LOG";
 
 const PREFIX: &str = "graceful-exit:";
 
-/// The `log` target and `tracing` target of every event.
-#[cfg(any(feature = "log", feature = "tracing"))]
-const TARGET: &str = "graceful_exit";
-
 /// How serious an event is.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Level {
-    /// A problem: always reported.
     Error,
-    /// Advice: silenced by `GRACEFUL_EXIT_QUIET`.
     Warn,
-    /// Progress.
     Debug,
 }
 
-/// Where events go right now.
-enum Sink {
-    Stderr,
-    #[cfg(feature = "tracing")]
-    Tracing,
-    #[cfg(feature = "log")]
-    Log,
+thread_local! {
+    /// Set on the watchdog's thread: its reports never block nor call out.
+    static NEVER_BLOCK: Cell<bool> = const { Cell::new(false) };
 }
 
-impl Sink {
-    /// `tracing` if this thread's subscriber is a real one, else `log` if a
-    /// logger is installed, else stderr. Checked per event: the program may
-    /// install its subscriber or logger after the runtime started.
-    fn current() -> Sink {
+/// Marks the calling thread as one whose reports must never block.
+pub(crate) fn never_block_on_this_thread() {
+    NEVER_BLOCK.with(|flag| flag.set(true));
+}
+
+/// Reports a problem. Always shown.
+pub(crate) fn error(message: fmt::Arguments<'_>) {
+    emit(Level::Error, message);
+}
+
+/// Reports a problem on stderr without blocking and without calling a
+/// logger: for the paths that end the process.
+pub(crate) fn error_now(message: fmt::Arguments<'_>) {
+    print_line(message, false);
+}
+
+/// Reports advice, unless `GRACEFUL_EXIT_QUIET` is set.
+pub(crate) fn warn(message: fmt::Arguments<'_>) {
+    if !quiet() {
+        emit(Level::Warn, message);
+    }
+}
+
+/// Reports progress: on stderr only with `GRACEFUL_EXIT_LOG=debug` (or
+/// `Config::debug_log`), through `tracing` or `log` at debug level for their
+/// filters to decide; never with `GRACEFUL_EXIT_QUIET`.
+pub(crate) fn debug(message: fmt::Arguments<'_>) {
+    if !quiet() {
+        emit(Level::Debug, message);
+    }
+}
+
+fn emit(level: Level, message: fmt::Arguments<'_>) {
+    let never_block = NEVER_BLOCK.with(Cell::get);
+    if !never_block && through_logger(level, message) {
+        return;
+    }
+    if level != Level::Debug || debug_on_stderr() {
+        print_line(message, !never_block);
+    }
+}
+
+/// Hands the event to a `tracing` subscriber or `log` logger that wants it,
+/// inside `catch_unwind`. `false` if none took it (or one panicked).
+#[cfg(any(feature = "log", feature = "tracing"))]
+fn through_logger(level: Level, message: fmt::Arguments<'_>) -> bool {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    const TARGET: &str = "graceful_exit";
+    let sent = catch_unwind(AssertUnwindSafe(|| {
         #[cfg(feature = "tracing")]
         if tracing_active() {
-            return Sink::Tracing;
+            let enabled = match level {
+                Level::Error => tracing::enabled!(target: TARGET, tracing::Level::ERROR),
+                Level::Warn => tracing::enabled!(target: TARGET, tracing::Level::WARN),
+                Level::Debug => tracing::enabled!(target: TARGET, tracing::Level::DEBUG),
+            };
+            match level {
+                Level::Error if enabled => tracing::error!(target: TARGET, "{message}"),
+                Level::Warn if enabled => tracing::warn!(target: TARGET, "{message}"),
+                Level::Debug if enabled => tracing::debug!(target: TARGET, "{message}"),
+                _ => {}
+            }
+            // A problem the subscriber filters out still goes to stderr.
+            return enabled || level != Level::Error;
         }
         #[cfg(feature = "log")]
         if log::max_level() != log::LevelFilter::Off {
-            return Sink::Log;
+            let log_level = match level {
+                Level::Error => log::Level::Error,
+                Level::Warn => log::Level::Warn,
+                Level::Debug => log::Level::Debug,
+            };
+            let enabled = log::log_enabled!(target: TARGET, log_level);
+            if enabled {
+                log::log!(target: TARGET, log_level, "{message}");
+            }
+            return enabled || level != Level::Error;
         }
-        Sink::Stderr
-    }
+        false
+    }));
+    sent.unwrap_or_else(|payload| {
+        std::mem::forget(payload);
+        print_line(
+            format_args!("the installed logger panicked while reporting the next line"),
+            true,
+        );
+        false
+    })
+}
 
-    #[cfg_attr(
-        not(any(feature = "log", feature = "tracing")),
-        allow(unused_variables) // on stderr the level only decided whether to print
-    )]
-    fn emit(&self, level: Level, message: fmt::Arguments<'_>) {
-        match self {
-            Sink::Stderr => print_line(message),
-            #[cfg(feature = "tracing")]
-            Sink::Tracing => match level {
-                Level::Error => tracing::error!(target: TARGET, "{message}"),
-                Level::Warn => tracing::warn!(target: TARGET, "{message}"),
-                Level::Debug => tracing::debug!(target: TARGET, "{message}"),
-            },
-            #[cfg(feature = "log")]
-            Sink::Log => match level {
-                Level::Error => log::error!(target: TARGET, "{message}"),
-                Level::Warn => log::warn!(target: TARGET, "{message}"),
-                Level::Debug => log::debug!(target: TARGET, "{message}"),
-            },
-        }
-    }
-
-    /// Whether a progress event would be shown.
-    fn debug_enabled(&self) -> bool {
-        match self {
-            Sink::Stderr => env_debug(),
-            #[cfg(feature = "tracing")]
-            Sink::Tracing => tracing::enabled!(target: TARGET, tracing::Level::DEBUG),
-            #[cfg(feature = "log")]
-            Sink::Log => log::log_enabled!(target: TARGET, log::Level::Debug),
-        }
-    }
+#[cfg(not(any(feature = "log", feature = "tracing")))]
+fn through_logger(_level: Level, _message: fmt::Arguments<'_>) -> bool {
+    false
 }
 
 /// Whether `tracing` events from this thread reach a subscriber: one is set
@@ -112,87 +155,61 @@ fn tracing_active() -> bool {
         })
 }
 
-/// Reports a problem. Always shown.
-pub(crate) fn error(message: fmt::Arguments<'_>) {
-    Sink::current().emit(Level::Error, message);
-}
-
-/// Reports advice, unless `GRACEFUL_EXIT_QUIET` is set to a non-empty value
-/// other than `0`.
-pub(crate) fn warn(message: fmt::Arguments<'_>) {
-    if !quiet() {
-        Sink::current().emit(Level::Warn, message);
-    }
-}
-
-/// Reports progress: on stderr only with `GRACEFUL_EXIT_LOG=debug`; through
-/// `tracing` or `log` at debug level, for their filters to decide.
-pub(crate) fn debug(message: fmt::Arguments<'_>) {
-    let sink = Sink::current();
-    if sink.debug_enabled() {
-        sink.emit(Level::Debug, message);
-    }
-}
-
 /// Set by [`Config::debug_log`](crate::Config::debug_log).
-static DEBUG_FORCED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static DEBUG_FORCED: AtomicBool = AtomicBool::new(false);
 
 /// Turns on progress lines on stderr, as `GRACEFUL_EXIT_LOG=debug` does.
 pub(crate) fn force_debug() {
-    DEBUG_FORCED.store(true, std::sync::atomic::Ordering::Relaxed);
+    DEBUG_FORCED.store(true, Ordering::Relaxed);
 }
 
-/// Whether `GRACEFUL_EXIT_LOG=debug` (read once) or `Config::debug_log`.
-fn env_debug() -> bool {
-    static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    DEBUG_FORCED.load(std::sync::atomic::Ordering::Relaxed)
-        || *ENABLED.get_or_init(|| {
-            std::env::var(LOG_ENV).is_ok_and(|value| value.eq_ignore_ascii_case("debug"))
+/// Whether progress lines go to stderr: `GRACEFUL_EXIT_LOG=debug` (read
+/// once; another value is reported) or `Config::debug_log`.
+fn debug_on_stderr() -> bool {
+    static FROM_ENV: OnceLock<bool> = OnceLock::new();
+    DEBUG_FORCED.load(Ordering::Relaxed)
+        || *FROM_ENV.get_or_init(|| match std::env::var(LOG_ENV) {
+            Err(_) => false,
+            Ok(value) if value.is_empty() || value.eq_ignore_ascii_case("off") => false,
+            Ok(value) if value.eq_ignore_ascii_case("debug") => true,
+            Ok(value) => {
+                print_line(
+                    format_args!("ignoring {LOG_ENV}={value:?}: expected `debug` or `off`"),
+                    true,
+                );
+                false
+            }
         })
 }
 
+/// Whether `GRACEFUL_EXIT_QUIET` asks for silence (read once; a value that
+/// is neither yes nor no is reported and counts as yes).
 fn quiet() -> bool {
-    std::env::var_os(QUIET_ENV).is_some_and(|value| !value.is_empty() && value != "0")
-}
-
-fn print_line(message: fmt::Arguments<'_>) {
-    // One write per line so concurrent hook output does not interleave
-    // mid-line; stderr is unbuffered, and if it is gone there is nowhere left
-    // to report that.
-    let line = format!("{PREFIX} {message}\n");
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
-}
-
-/// Formats an optional limit: `8s`, `250ms`, or `no limit`.
-pub(crate) struct DurationText(pub(crate) Option<Duration>);
-
-impl fmt::Display for DurationText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            None => f.write_str("no limit"),
-            Some(duration) => {
-                let millis = duration.as_millis();
-                if millis % 1000 == 0 {
-                    write!(f, "{}s", millis / 1000)
-                } else {
-                    write!(f, "{millis}ms")
-                }
+    static QUIET: OnceLock<bool> = OnceLock::new();
+    *QUIET.get_or_init(|| {
+        let Some(value) = std::env::var_os(QUIET_ENV) else {
+            return false;
+        };
+        let text = value.to_string_lossy().to_ascii_lowercase();
+        match text.as_str() {
+            "" | "0" | "false" | "no" | "off" => false,
+            "1" | "true" | "yes" | "on" => true,
+            _ => {
+                print_line(
+                    format_args!(
+                        "{QUIET_ENV}={value:?} is not understood (expected 1/true/yes/on or 0/false/no/off); staying quiet"
+                    ),
+                    true,
+                );
+                true
             }
         }
-    }
+    })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn duration_text() {
-        assert_eq!(DurationText(None).to_string(), "no limit");
-        assert_eq!(DurationText(Some(Duration::from_secs(8))).to_string(), "8s");
-        assert_eq!(
-            DurationText(Some(Duration::from_millis(300))).to_string(),
-            "300ms"
-        );
-    }
+/// One write per line, so concurrent output does not interleave mid-line.
+/// If stderr is gone there is nowhere left to report that.
+fn print_line(message: fmt::Arguments<'_>, wait: bool) {
+    let line = format!("{PREFIX} {message}\n");
+    let _ = platform::write_stderr(line.as_bytes(), wait);
 }

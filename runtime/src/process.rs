@@ -73,13 +73,17 @@
 //! child's status first; waiting for it then fails with `ECHILD`.
 #![forbid(unsafe_code)]
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::process::{Child, Command, ExitStatus};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::output::{self, DurationText};
+use crate::duration::DurationText;
+use crate::hooks::Action;
+use crate::output;
+use crate::Hook;
 
 /// Makes `command` start its child in a new process group, so a terminal's
 /// Ctrl-C (or `SIGQUIT`, Ctrl-Z) reaches only this program, which then
@@ -109,8 +113,8 @@ pub fn own_process_group(command: &mut Command) -> &mut Command {
 /// Stops `child` when shutdown starts: `SIGTERM`, up to `grace` to exit,
 /// then `SIGKILL`; then reaps it. See [the module docs](self).
 ///
-/// Registers a run-time hook named `name` at `order` (as
-/// [`on_shutdown_fn`](crate::on_shutdown_fn) does) and returns a handle to
+/// Registers a run-time hook named `name` (a `&'static str` or a `String`)
+/// at `order` (as [`on_shutdown_fn`](crate::on_shutdown_fn) does) and returns a handle to
 /// the child for waiting on it or stopping it earlier. Take the child's
 /// `stdin`/`stdout`/`stderr` out of it before, if you need them.
 ///
@@ -119,16 +123,21 @@ pub fn own_process_group(command: &mut Command) -> &mut Command {
 /// failed) are reported with `name`; they do not stop the other hooks.
 pub fn stop_on_shutdown(
     child: Child,
-    name: &'static str,
+    name: impl Into<Cow<'static, str>>,
     order: i32,
     grace: Duration,
 ) -> ManagedChild {
-    let managed = ManagedChild::new(child, name);
+    let managed = ManagedChild::new(child, name.into());
     let hook = managed.clone();
-    crate::on_shutdown_fn(name, order, move |_reason| hook.stop_and_report(grace));
-    // A hook registered after shutdown started does not run: do its job now.
-    // If it does run as well, it finds the child already reaped.
-    if crate::is_shutting_down() {
+    let action = Action::Once(Box::new(move |_reason| {
+        hook.stop_and_report(grace);
+        Ok(())
+    }));
+    let registered = Hook::new(managed.inner.name.clone())
+        .order(order)
+        .try_register(action);
+    if registered.is_err() {
+        // The shutdown has started: its hooks are taken, so do the job now.
         managed.stop_and_report(grace);
     }
     managed
@@ -148,7 +157,7 @@ pub struct ManagedChild {
 struct Inner {
     child: Mutex<Child>,
     id: u32,
-    name: &'static str,
+    name: Cow<'static, str>,
 }
 
 /// How [`ManagedChild::stop_inner`] ended the child.
@@ -163,7 +172,7 @@ enum Stopped {
 }
 
 impl ManagedChild {
-    fn new(child: Child, name: &'static str) -> ManagedChild {
+    fn new(child: Child, name: Cow<'static, str>) -> ManagedChild {
         ManagedChild {
             inner: Arc::new(Inner {
                 id: child.id(),
@@ -179,8 +188,8 @@ impl ManagedChild {
     }
 
     /// The name given to [`stop_on_shutdown`].
-    pub fn name(&self) -> &'static str {
-        self.inner.name
+    pub fn name(&self) -> &str {
+        &self.inner.name
     }
 
     /// The child's exit status if it has exited (reaping it), `None` if it
@@ -221,7 +230,7 @@ impl ManagedChild {
     /// The shutdown hook: stops the child and reports how that went.
     fn stop_and_report(&self, grace: Duration) {
         let started = Instant::now();
-        let (name, id) = (self.inner.name, self.inner.id);
+        let (name, id) = (&self.inner.name, self.inner.id);
         match self.stop_inner(grace) {
             Ok(Stopped::Already(status)) => output::debug(format_args!(
                 "child `{name}` (pid {id}) had already exited: {status}"
@@ -242,7 +251,7 @@ impl ManagedChild {
 
     #[cfg(unix)]
     fn stop_inner(&self, grace: Duration) -> io::Result<Stopped> {
-        use crate::backend::process::{send, Stop};
+        use crate::platform::children::{send, Stop};
 
         let id = self.inner.id;
         let started = Instant::now();
@@ -314,7 +323,7 @@ const MAX_PAUSE: Duration = Duration::from_millis(20);
 /// Blocks until the child `id` has exited, without reaping it.
 #[cfg(unix)]
 fn wait_exited(id: u32) -> io::Result<()> {
-    crate::backend::process::wait_exited(id)
+    crate::platform::children::wait_exited(id)
 }
 
 /// Without `waitid`, checks every few milliseconds.

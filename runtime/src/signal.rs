@@ -1,4 +1,5 @@
-//! The [`Signal`] type and the [`ShutdownReason`] handed to hooks.
+//! The [`Signal`] type, the one list of signal names, and the
+//! [`ShutdownReason`] handed to hooks.
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -6,9 +7,11 @@ use std::fmt;
 /// A signal number with its conventional name.
 ///
 /// The constants cover the signals `#[graceful_main(signals = [...])]`
-/// accepts. On Unix the numbers are the platform's own (`libc::SIGTERM`, …);
+/// accepts, plus `SIGPIPE` (the reason a `broken_pipe = "exit"` program
+/// stops). On Unix the numbers are the platform's own (`libc::SIGTERM`, …);
 /// on Windows, where there are no POSIX signals, they are the Linux numbers,
-/// used only to name the console event that started the shutdown.
+/// used to name the console event that started the shutdown (see the crate
+/// docs for the mapping).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Signal(i32);
 
@@ -20,6 +23,7 @@ mod numbers {
     pub const QUIT: i32 = libc::SIGQUIT;
     pub const USR1: i32 = libc::SIGUSR1;
     pub const USR2: i32 = libc::SIGUSR2;
+    pub const PIPE: i32 = libc::SIGPIPE;
 }
 
 #[cfg(not(unix))]
@@ -30,15 +34,24 @@ mod numbers {
     pub const QUIT: i32 = 3;
     pub const USR1: i32 = 10;
     pub const USR2: i32 = 12;
+    pub const PIPE: i32 = 13;
 }
 
-const NAMES: [(Signal, &str); 6] = [
+/// The signals a program may name in `signals = [...]` and `reload = [...]`,
+/// by their full names. The macro crate checks its own list against this
+/// one in a test.
+pub const SIGNAL_NAMES: [&str; 6] = [
+    "SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2",
+];
+
+const KNOWN: [(Signal, &str); 7] = [
     (Signal::INT, "SIGINT"),
     (Signal::TERM, "SIGTERM"),
     (Signal::HUP, "SIGHUP"),
     (Signal::QUIT, "SIGQUIT"),
     (Signal::USR1, "SIGUSR1"),
     (Signal::USR2, "SIGUSR2"),
+    (Signal::PIPE, "SIGPIPE"),
 ];
 
 impl Signal {
@@ -46,7 +59,8 @@ impl Signal {
     pub const INT: Signal = Signal(numbers::INT);
     /// `SIGTERM`: `kill`, `docker stop`, Kubernetes, systemd.
     pub const TERM: Signal = Signal(numbers::TERM);
-    /// `SIGHUP`: the terminal went away (or a reload request, by convention).
+    /// `SIGHUP`: the terminal went away, or (by convention, and with an
+    /// `#[on_reload]` hook) a request to reload.
     pub const HUP: Signal = Signal(numbers::HUP);
     /// `SIGQUIT`: Ctrl-\ in a terminal.
     pub const QUIT: Signal = Signal(numbers::QUIT);
@@ -54,6 +68,10 @@ impl Signal {
     pub const USR1: Signal = Signal(numbers::USR1);
     /// `SIGUSR2`: user-defined.
     pub const USR2: Signal = Signal(numbers::USR2);
+    /// `SIGPIPE`: a write to a pipe nobody reads. Not accepted in
+    /// `signals = [...]`; it is the reason given to hooks when
+    /// `broken_pipe = "exit"` stops the program.
+    pub const PIPE: Signal = Signal(numbers::PIPE);
 
     /// The signal's number, e.g. `15` for `SIGTERM` on Linux.
     #[must_use]
@@ -65,7 +83,7 @@ impl Signal {
     /// crate has no name for.
     #[must_use]
     pub fn name(self) -> &'static str {
-        NAMES
+        KNOWN
             .iter()
             .find(|(signal, _)| *signal == self)
             .map_or("signal", |(_, name)| name)
@@ -74,20 +92,21 @@ impl Signal {
     /// The signal with this number, if it is one of the constants above.
     #[must_use]
     pub fn from_number(number: i32) -> Option<Signal> {
-        NAMES
+        KNOWN
             .iter()
             .map(|(signal, _)| *signal)
             .find(|signal| signal.0 == number)
     }
 
-    /// The signal with this name (`"SIGTERM"` or `"TERM"`), if it is one of the
-    /// constants above.
+    /// The signal with this name (`"SIGTERM"` or `"TERM"`, upper case), if a
+    /// program may name it in `signals = [...]` (see [`SIGNAL_NAMES`]).
     #[must_use]
     pub fn from_name(name: &str) -> Option<Signal> {
-        let wanted = name.strip_prefix("SIG").unwrap_or(name);
-        NAMES
+        let full = name.strip_prefix("SIG").unwrap_or(name);
+        let known = SIGNAL_NAMES.iter().find(|known| known[3..] == *full)?;
+        KNOWN
             .iter()
-            .find(|(_, known)| known[3..] == *wanted)
+            .find(|(_, name)| name == known)
             .map(|(signal, _)| *signal)
     }
 
@@ -117,7 +136,8 @@ impl fmt::Debug for Signal {
 /// Why shutdown started. Hooks that take `&ShutdownReason` receive it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ShutdownReason {
-    /// A signal arrived (`SIGINT`, `SIGTERM`, …).
+    /// A signal arrived (`SIGINT`, `SIGTERM`, …); on Windows, a console
+    /// event, named by the signal it maps to.
     Signal(Signal),
     /// `main` returned successfully (exit status 0).
     Returned,
@@ -125,7 +145,8 @@ pub enum ShutdownReason {
     Error,
     /// `main` panicked.
     Panic,
-    /// [`exit`](crate::exit) was called with this code.
+    /// [`exit`](crate::exit) or [`request_exit`](crate::request_exit) was
+    /// called with this code.
     Exit(i32),
     /// [`request_shutdown`](crate::request_shutdown) was called.
     Requested,
@@ -150,13 +171,16 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for (signal, name) in NAMES {
+        for name in SIGNAL_NAMES {
+            let signal = Signal::from_name(name).expect("listed names parse");
             assert_eq!(signal.name(), name);
-            assert_eq!(Signal::from_name(name), Some(signal));
             assert_eq!(Signal::from_name(&name[3..]), Some(signal));
             assert_eq!(Signal::from_number(signal.number()), Some(signal));
         }
         assert_eq!(Signal::from_name("SIGFOO"), None);
+        assert_eq!(Signal::from_name("sigterm"), None);
+        assert_eq!(Signal::from_name("SIGPIPE"), None, "not a shutdown signal");
+        assert_eq!(Signal::PIPE.name(), "SIGPIPE");
     }
 
     #[test]

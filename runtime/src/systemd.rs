@@ -1,8 +1,9 @@
 //! systemd integration: `sd_notify(3)` messages over `$NOTIFY_SOCKET`.
 //!
 //! With the `systemd` feature (Unix only), `STOPPING=1` is sent once when
-//! shutdown starts, and [`notify_ready`] sends `READY=1` when the program
-//! calls it. Without the feature, or where `NOTIFY_SOCKET` is not set (not
+//! shutdown starts, `RELOADING=1` (with `MONOTONIC_USEC=`) and then
+//! `READY=1` around each reload, and [`notify_ready`] sends `READY=1` when
+//! the program calls it. Without the feature, or where `NOTIFY_SOCKET` is not set (not
 //! started by systemd with `Type=notify`), both do nothing.
 //!
 //! A message is one datagram on an unbound `AF_UNIX` socket, sent without
@@ -38,6 +39,21 @@ pub(crate) fn notify_stopping() {
     notify("STOPPING=1");
 }
 
+/// Called when a reload starts (`Type=notify-reload`, systemd 253+):
+/// `RELOADING=1` with the monotonic time systemd matches it against.
+pub(crate) fn notify_reloading() {
+    #[cfg(all(unix, feature = "systemd"))]
+    notify(&format!(
+        "RELOADING=1\nMONOTONIC_USEC={}",
+        crate::platform::monotonic_micros()
+    ));
+}
+
+/// Called when the reload hooks are done: `READY=1` again.
+pub(crate) fn notify_reloaded() {
+    notify("READY=1");
+}
+
 #[cfg(not(all(unix, feature = "systemd")))]
 fn notify(_state: &str) {}
 
@@ -50,10 +66,12 @@ fn notify(state: &str) {
     let Some(socket) = std::env::var_os(NOTIFY_SOCKET_ENV) else {
         return;
     };
+    // One line per report, whatever the message holds.
+    let shown = state.replace('\n', " ");
     match send(&socket, state) {
-        Ok(()) => output::debug(format_args!("sent `{state}` to systemd")),
+        Ok(()) => output::debug(format_args!("sent `{shown}` to systemd")),
         Err(error) => output::error(format_args!(
-            "could not send `{state}` to systemd ({NOTIFY_SOCKET_ENV}={}): {error}",
+            "could not send `{shown}` to systemd ({NOTIFY_SOCKET_ENV}={}): {error}",
             socket.to_string_lossy()
         )),
     }

@@ -28,7 +28,7 @@ use graceful_exit_e2e::{kill, on_path, spawn_command, Ended, SIGKILL, SIGTERM};
 const APP: &str = env!("CARGO_BIN_EXE_ct_app");
 const REAPER: &str = env!("CARGO_BIN_EXE_ct_reaper");
 const ALL: [&str; 3] = ["first", "second", "third"];
-const WARNING: &str = "graceful-exit: warning:";
+const WARNING: &str = "graceful-exit: this process (pid ";
 /// `--features ctrlc` picks the ctrlc backend, which cannot reap zombies.
 const CTRLC_BACKEND: bool = cfg!(feature = "ctrlc");
 

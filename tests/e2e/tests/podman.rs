@@ -25,7 +25,7 @@ use graceful_exit_e2e::Ended;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_ct_docker_server");
 const HOOKS: [&str; 3] = ["finish_jobs", "save_state", "goodbye"];
-const WARNING: &str = "graceful-exit: warning:";
+const WARNING: &str = "graceful-exit: this process (pid ";
 /// The `podman stop` grace period, in seconds.
 const GRACE: u32 = 5;
 /// A clean stop must take less than this. It measures 0.1–0.9 s here (the

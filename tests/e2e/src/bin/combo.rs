@@ -29,8 +29,6 @@ fn never_reached() {
 #[graceful_main(deadline = "1s")]
 fn main() {
     println!("ready");
+    // Returns once the shutdown starts: the hooks run after it.
     graceful_exit::wait();
-    loop {
-        std::thread::park();
-    }
 }

@@ -9,8 +9,6 @@ fn cleanup() {
 #[graceful_main(exit_code = 7)]
 fn main() {
     println!("ready");
+    // Returns once the shutdown starts: the hooks run after it.
     graceful_exit::wait();
-    loop {
-        std::thread::park();
-    }
 }

@@ -1,0 +1,194 @@
+//! What happened, recorded without locks: the signal handler (or the
+//! `ctrlc` thread) and the request functions record here and ring a
+//! doorbell; the runtime's two threads read.
+//!
+//! - The **watcher** thread sleeps on [`WATCHER`] until something is to be
+//!   done: a signal starts a shutdown or a reload, a requested shutdown
+//!   needs a thread to run its hooks, a child exited (`reap_zombies`).
+//! - The **watchdog** thread sleeps on [`WATCHDOG`] (and its alarm) while a
+//!   shutdown or reload runs, to see a second signal at once.
+//!
+//! [`signal_arrived`] runs inside a signal handler: it only reads and writes
+//! atomics and rings a doorbell (one `write(2)`).
+#![forbid(unsafe_code)]
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use crate::platform::Doorbell;
+use crate::Signal;
+
+/// What a handled signal does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Role {
+    /// Not ours.
+    Ignore = 0,
+    /// Starts a shutdown.
+    Shutdown = 1,
+    /// Runs the reload hooks.
+    Reload = 2,
+    /// `SIGHUP` by default: reloads once the program has a reload hook,
+    /// starts a shutdown until then.
+    ReloadIfHooks = 3,
+    /// A child exited: reap (`reap_zombies`).
+    Child = 4,
+}
+
+thread_local! {
+    /// Set on the runtime's own threads (watcher, watchdog, hook runners).
+    static RUNTIME_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the calling thread as one of the runtime's.
+pub(crate) fn mark_runtime_thread() {
+    RUNTIME_THREAD.with(|flag| flag.set(true));
+}
+
+/// Whether the calling thread is one of the runtime's.
+pub(crate) fn on_runtime_thread() -> bool {
+    RUNTIME_THREAD.with(Cell::get)
+}
+
+/// Signal numbers are small on every platform we run on.
+const MAX_SIGNAL: usize = 65;
+
+static ROLES: [AtomicU8; MAX_SIGNAL] = [const { AtomicU8::new(0) }; MAX_SIGNAL];
+
+/// The watcher's doorbell, set once the watcher thread runs.
+pub(crate) static WATCHER: OnceLock<Arc<Doorbell>> = OnceLock::new();
+/// The watchdog's doorbell, set once the watchdog thread runs.
+pub(crate) static WATCHDOG: OnceLock<Arc<Doorbell>> = OnceLock::new();
+
+/// The first shutdown signal that arrived: the reason of the shutdown it
+/// starts. 0 until one does.
+static FIRST: AtomicI32 = AtomicI32::new(0);
+/// The latest shutdown signal that arrived.
+static LAST: AtomicI32 = AtomicI32::new(0);
+/// How many shutdown signals have arrived.
+static COUNT: AtomicU32 = AtomicU32::new(0);
+/// A reload was asked for and not started yet.
+static RELOAD: AtomicBool = AtomicBool::new(false);
+/// A child exited since the last reap.
+static CHILD: AtomicBool = AtomicBool::new(false);
+/// A shutdown has begun and waits for the watcher to run its hooks.
+static RUN: AtomicBool = AtomicBool::new(false);
+/// The program has a reload hook (see [`Role::ReloadIfHooks`]).
+static RELOAD_HOOKS: AtomicBool = AtomicBool::new(false);
+/// A shutdown or reload is running: signals go to the watchdog.
+static BUSY: AtomicBool = AtomicBool::new(false);
+
+/// Gives `number` its role; set before its handler is installed.
+pub(crate) fn set_role(number: i32, role: Role) {
+    if let Some(slot) = usize::try_from(number).ok().and_then(|n| ROLES.get(n)) {
+        slot.store(role as u8, Ordering::Release);
+    }
+}
+
+fn role(number: i32) -> Role {
+    let raw = usize::try_from(number)
+        .ok()
+        .and_then(|n| ROLES.get(n))
+        .map_or(0, |slot| slot.load(Ordering::Acquire));
+    match raw {
+        1 => Role::Shutdown,
+        2 => Role::Reload,
+        3 if RELOAD_HOOKS.load(Ordering::Acquire) => Role::Reload,
+        3 => Role::Shutdown,
+        4 => Role::Child,
+        _ => Role::Ignore,
+    }
+}
+
+/// The program has a reload hook: `SIGHUP` (by default) reloads.
+pub(crate) fn reload_hooks_exist() {
+    RELOAD_HOOKS.store(true, Ordering::Release);
+}
+
+/// Records a signal and wakes whoever must act on it. Called in the signal
+/// handler: atomics and one `write(2)` only.
+pub(crate) fn signal_arrived(number: i32) {
+    match role(number) {
+        Role::Shutdown => {
+            let _ = FIRST.compare_exchange(0, number, Ordering::AcqRel, Ordering::Acquire);
+            LAST.store(number, Ordering::Release);
+            COUNT.fetch_add(1, Ordering::AcqRel);
+        }
+        Role::Reload => RELOAD.store(true, Ordering::Release),
+        Role::Child => CHILD.store(true, Ordering::Release),
+        Role::Ignore | Role::ReloadIfHooks => return,
+    }
+    let doorbell = if BUSY.load(Ordering::Acquire) {
+        &WATCHDOG
+    } else {
+        &WATCHER
+    };
+    if let Some(doorbell) = doorbell.get() {
+        doorbell.ring();
+    }
+}
+
+/// The first shutdown signal, if one has arrived.
+pub(crate) fn first_signal() -> Option<Signal> {
+    Signal::from_number(FIRST.load(Ordering::Acquire))
+}
+
+/// How many shutdown signals have arrived, and the latest.
+pub(crate) fn signals_so_far() -> (u32, Option<Signal>) {
+    let count = COUNT.load(Ordering::Acquire);
+    (count, Signal::from_number(LAST.load(Ordering::Acquire)))
+}
+
+/// Takes a pending reload request.
+pub(crate) fn take_reload() -> bool {
+    RELOAD.swap(false, Ordering::AcqRel)
+}
+
+/// Asks the watcher for a reload.
+pub(crate) fn request_reload() -> bool {
+    RELOAD.store(true, Ordering::Release);
+    ring_watcher()
+}
+
+/// Takes a "child exited" mark.
+pub(crate) fn take_child() -> bool {
+    CHILD.swap(false, Ordering::AcqRel)
+}
+
+/// Asks the watcher to run a shutdown that has begun. `false` when there is
+/// no watcher (the runtime is not installed).
+pub(crate) fn request_run() -> bool {
+    RUN.store(true, Ordering::Release);
+    ring_watcher()
+}
+
+/// Takes a pending "run the shutdown" request.
+pub(crate) fn take_run() -> bool {
+    RUN.swap(false, Ordering::AcqRel)
+}
+
+fn ring_watcher() -> bool {
+    WATCHER.get().map(|doorbell| doorbell.ring()).is_some()
+}
+
+/// From now on signals wake the watchdog (a shutdown or reload runs), or,
+/// with `false`, the watcher again.
+pub(crate) fn set_busy(busy: bool) {
+    BUSY.store(busy, Ordering::Release);
+}
+
+/// Makes the watchdog look again by `at` at the latest (a hook's timeout,
+/// the deadline), if it runs.
+pub(crate) fn arm_watchdog(at: std::time::Instant) {
+    if let Some(doorbell) = WATCHDOG.get() {
+        doorbell.arm(at);
+    }
+}
+
+/// Wakes the watchdog, if it runs.
+pub(crate) fn ring_watchdog() {
+    if let Some(doorbell) = WATCHDOG.get() {
+        doorbell.ring();
+    }
+}
