@@ -1,197 +1,149 @@
-//! Spawning one measured program and timing it.
+//! Running one measured program, and what `/proc` says about it.
 
+use std::fs;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::sys;
+use crate::runner::Program;
 
-/// Read by the measured programs: how long to stay alive after `hook`.
-const HOLD_ENV: &str = "GE_BENCH_HOLD_MS";
-
-/// A measured program that printed `ready`. Killed and reaped on drop unless
-/// it was reaped already.
-pub struct Running {
-    pid: libc::pid_t,
-    reaped: bool,
+/// A measured program that printed `ready`; killed and reaped on drop.
+struct Running {
+    child: Child,
     stdout: BufReader<ChildStdout>,
-    _child: Child,
 }
 
 impl Running {
-    /// Spawns `path` and waits for its `ready` line. Returns the program and
-    /// the time from just before `spawn` to the line. With `hold`, the
-    /// program stays alive that long after printing `hook`.
-    pub fn start(path: &Path, hold: Option<Duration>) -> Result<(Running, Duration), String> {
+    /// Spawns the program and waits for `ready`; returns it with the time
+    /// from just before the spawn to that line.
+    fn start(program: &Program, path: &Path) -> Result<(Running, Duration), String> {
         let mut command = Command::new(path);
-        command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        match hold {
-            Some(hold) => command.env(HOLD_ENV, hold.as_millis().to_string()),
-            None => command.env_remove(HOLD_ENV),
-        };
+        command.stdin(Stdio::null()).stdout(Stdio::piped());
+        // The runtime's settings (log level, deadline) stay at their defaults.
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("GRACEFUL_EXIT_") {
+                command.env_remove(key);
+            }
+        }
+        command.env("GE_BENCH_HOOKS", program.hooks.to_string());
         let started = Instant::now();
-        let mut child = command
-            .spawn()
-            .map_err(|error| format!("spawn {}: {error}", path.display()))?;
-        let pid = libc::pid_t::try_from(child.id()).map_err(|error| error.to_string())?;
-        let Some(stdout) = child.stdout.take() else {
-            return Err("no stdout pipe".to_owned());
-        };
-        let mut running = Running {
-            pid,
-            reaped: false,
-            stdout: BufReader::new(stdout),
-            _child: child,
-        };
+        let mut child = command.spawn().map_err(|e| format!("spawn: {e}"))?;
+        let stdout = BufReader::new(child.stdout.take().ok_or("no stdout pipe")?);
+        let mut running = Running { child, stdout };
         running.expect_line("ready")?;
-        let startup = started.elapsed();
-        Ok((running, startup))
+        Ok((running, started.elapsed()))
     }
 
-    pub fn pid(&self) -> libc::pid_t {
-        self.pid
-    }
-
-    /// Blocks until the next line and checks it is `want`.
-    pub fn expect_line(&mut self, want: &str) -> Result<(), String> {
+    fn expect_line(&mut self, want: &str) -> Result<(), String> {
         let mut line = String::new();
         match self.stdout.read_line(&mut line) {
-            Ok(0) => Err(format!("pid {}: stdout closed before `{want}`", self.pid)),
             Ok(_) if line.trim_end() == want => Ok(()),
-            Ok(_) => Err(format!(
-                "pid {}: expected `{want}`, got {:?}",
-                self.pid,
-                line.trim_end()
-            )),
-            Err(error) => Err(format!("pid {}: reading stdout: {error}", self.pid)),
+            Ok(_) => Err(format!("expected `{want}`, got {line:?}")),
+            Err(error) => Err(format!("reading stdout: {error}")),
         }
     }
 
-    pub fn reap(&mut self) -> Result<sys::Reaped, String> {
-        let reaped = sys::wait4(self.pid).map_err(|error| format!("wait4: {error}"))?;
-        self.reaped = true;
-        Ok(reaped)
+    fn status(&self, name: &str) -> Result<u64, String> {
+        let path = format!("/proc/{}/status", self.child.id());
+        let text = fs::read_to_string(&path).map_err(|error| format!("{path}: {error}"))?;
+        field(&text, name).ok_or_else(|| format!("no {name} in {path}"))
+    }
+
+    /// Voluntary + involuntary context switches of every thread
+    /// (`/proc/<pid>/status` alone counts only the main thread's).
+    fn context_switches(&self) -> Result<u64, String> {
+        let dir = format!("/proc/{}/task", self.child.id());
+        let tasks = fs::read_dir(&dir).map_err(|error| format!("{dir}: {error}"))?;
+        let mut total = 0;
+        for task in tasks.flatten() {
+            // A thread that ended since read_dir has nothing to add.
+            let text = fs::read_to_string(task.path().join("status")).unwrap_or_default();
+            total += field(&text, "voluntary_ctxt_switches").unwrap_or(0);
+            total += field(&text, "nonvoluntary_ctxt_switches").unwrap_or(0);
+        }
+        Ok(total)
     }
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
-        if !self.reaped {
-            let _ = sys::kill(self.pid, libc::SIGKILL);
-            let _ = sys::wait4(self.pid);
-        }
+        // Neither does anything once the child has been reaped.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
-/// One timed run of one program.
-pub struct Trial {
-    /// Spawn → `ready`.
-    pub startup: Duration,
-    /// SIGTERM → `hook` (programs with a hook only).
-    pub hook: Option<Duration>,
-    /// SIGTERM → `wait4` returned.
-    pub exit: Duration,
-    /// `VmHWM` just before SIGTERM, KiB. (Not `wait4`'s `ru_maxrss`: Linux
-    /// folds the RSS of the pre-`exec` image, here the runner's, into it.)
-    pub idle_hwm_kib: u64,
-    /// Threads while idle.
-    pub threads: u64,
+/// The number after `name:` in a `/proc/.../status` text.
+fn field(text: &str, name: &str) -> Option<u64> {
+    let rest = text
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))?;
+    rest.split_whitespace().next()?.parse().ok()
 }
 
-/// Spawns the program, waits for `ready`, lets it settle, sends SIGTERM and
-/// times the `hook` line and the exit.
-pub fn trial(path: &Path, has_hook: bool, settle: Duration) -> Result<Trial, String> {
-    let (mut running, startup) = Running::start(path, None)?;
-    thread::sleep(settle);
-    let status = sys::status(running.pid()).map_err(|error| format!("/proc status: {error}"))?;
+/// Spawns the program, waits for `ready`, lets it settle, reads its status,
+/// sends SIGTERM and times the `hook` line and the end. Returns the figures
+/// `startup`, `hwm`, `threads`, `hook` (programs with a hook) and `exit`.
+#[allow(clippy::cast_precision_loss)]
+pub fn trial(program: &Program, path: &Path) -> Result<Vec<(&'static str, f64)>, String> {
+    let ms = |duration: Duration| duration.as_secs_f64() * 1e3;
+    let (mut running, startup) = Running::start(program, path)?;
+    // Until the program's threads are idle.
+    thread::sleep(Duration::from_millis(5));
+    let hwm = running.status("VmHWM")? as f64;
+    let threads = running.status("Threads")? as f64;
+    let mut figures = vec![("startup", ms(startup)), ("hwm", hwm), ("threads", threads)];
+    let pid = libc::pid_t::try_from(running.child.id()).map_err(|e| e.to_string())?;
     let signalled = Instant::now();
-    sys::kill(running.pid(), libc::SIGTERM).map_err(|error| format!("kill: {error}"))?;
-    let hook = if has_hook {
+    // SAFETY: kill(2) has no memory-safety preconditions; `pid` is our
+    // child, not reaped yet.
+    if unsafe { libc::kill(pid, libc::SIGTERM) } != 0 {
+        return Err(format!("kill: {}", std::io::Error::last_os_error()));
+    }
+    if program.has_hook() {
         running.expect_line("hook")?;
-        Some(signalled.elapsed())
-    } else {
-        None
-    };
-    let reaped = running.reap()?;
-    let exit = signalled.elapsed();
-    if !sys::ended_by(reaped.status, libc::SIGTERM) {
-        return Err(format!(
-            "ended with {} instead of SIGTERM",
-            sys::describe(reaped.status)
-        ));
+        figures.push(("hook", ms(signalled.elapsed())));
     }
-    Ok(Trial {
-        startup,
-        hook,
-        exit,
-        idle_hwm_kib: status.hwm_kib,
-        threads: status.threads,
-    })
+    let status = running.child.wait().map_err(|e| format!("wait: {e}"))?;
+    figures.push(("exit", ms(signalled.elapsed())));
+    if status.signal() != Some(libc::SIGTERM) && status.code() != Some(128 + libc::SIGTERM) {
+        return Err(format!("ended with {status}, not by SIGTERM"));
+    }
+    Ok(figures)
 }
 
-/// What one idle round found for one program.
-pub struct Idle {
-    /// Context switches per second, all threads, over the window.
-    pub rate: f64,
-    /// `VmHWM` after the `hook` line: the peak RSS with the shutdown path
-    /// taken (programs with a hook only).
-    pub hwm_after_hook_kib: Option<u64>,
-}
-
-/// Starts every program, lets them settle, and counts the context switches
-/// of all their threads over `window`; then sends each SIGTERM and reads its
-/// `VmHWM` after its `hook` line, while the program holds still (it was
-/// started with `GE_BENCH_HOLD_MS`). Nothing here is timed. Results are in
-/// the order of `programs` (path, has a hook).
-pub fn idle_round(
-    programs: &[(&Path, bool)],
-    settle: Duration,
-    window: Duration,
-) -> Result<Vec<Idle>, String> {
-    let hold = Duration::from_millis(300);
-    let mut running = Vec::with_capacity(programs.len());
-    for (path, _) in programs {
-        running.push(Running::start(path, Some(hold))?.0);
+/// Starts every program at once, lets them settle, and returns each one's
+/// context switches per second, all threads, over `window`.
+pub fn wakeups(programs: &[(&Program, PathBuf)], window: Duration) -> Result<Vec<f64>, String> {
+    let mut running = Vec::new();
+    for (program, path) in programs {
+        running.push(Running::start(program, path)?.0);
     }
-    thread::sleep(settle);
-    let mut before = Vec::with_capacity(running.len());
-    for program in &running {
-        let count = sys::context_switches(program.pid()).map_err(|error| error.to_string())?;
-        before.push((count, Instant::now()));
-    }
+    thread::sleep(Duration::from_millis(50));
+    let count = Running::context_switches;
+    let before: Vec<u64> = running.iter().map(count).collect::<Result<_, _>>()?;
+    let started = Instant::now();
     thread::sleep(window);
-    let mut rates = Vec::with_capacity(running.len());
-    for (program, (count, at)) in running.iter().zip(before) {
-        let now = sys::context_switches(program.pid()).map_err(|error| error.to_string())?;
-        let seconds = at.elapsed().as_secs_f64();
-        #[allow(clippy::cast_precision_loss)]
-        rates.push(now.saturating_sub(count) as f64 / seconds);
+    let after: Vec<u64> = running.iter().map(count).collect::<Result<_, _>>()?;
+    let seconds = started.elapsed().as_secs_f64();
+    #[allow(clippy::cast_precision_loss)]
+    let rate = |(before, after): (u64, u64)| after.saturating_sub(before) as f64 / seconds;
+    Ok(before.into_iter().zip(after).map(rate).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn fields() {
+        let text = "Name:\tx\nVmHWM:\t    1234 kB\nThreads:\t3\nvoluntary_ctxt_switches:\t7\n";
+        assert_eq!(field(text, "VmHWM"), Some(1234));
+        assert_eq!(field(text, "Threads"), Some(3));
+        assert_eq!(field(text, "voluntary_ctxt_switches"), Some(7));
+        assert_eq!(field(text, "VmRSS"), None);
     }
-    for program in &running {
-        sys::kill(program.pid(), libc::SIGTERM).map_err(|error| format!("kill: {error}"))?;
-    }
-    let mut results = Vec::with_capacity(running.len());
-    for ((program, rate), (_, has_hook)) in running.iter_mut().zip(rates).zip(programs) {
-        let hwm_after_hook_kib = if *has_hook {
-            program.expect_line("hook")?;
-            let status = sys::status(program.pid())
-                .map_err(|error| format!("/proc status after hook: {error}"))?;
-            Some(status.hwm_kib)
-        } else {
-            None
-        };
-        results.push(Idle {
-            rate,
-            hwm_after_hook_kib,
-        });
-    }
-    for program in &mut running {
-        program.reap()?;
-    }
-    Ok(results)
 }
