@@ -74,3 +74,16 @@ pub(crate) fn wait_exited(pid: u32) -> io::Result<()> {
         }
     }
 }
+
+/// Sends signal `number` to process `pid` (for the test harness: its own
+/// child, alive while the harness holds it).
+#[cfg_attr(not(feature = "harness"), allow(dead_code))]
+pub(crate) fn kill(pid: u32, number: c_int) -> io::Result<()> {
+    let pid = to_pid(pid)?;
+    // SAFETY: kill(2) has no memory-safety preconditions.
+    if unsafe { libc::kill(pid, number) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}

@@ -19,7 +19,15 @@
 //! after their registration, and are gone afterwards, as at a real shutdown.
 //! Tests that register hooks should not run in parallel with tests that call
 //! `run_hooks` (`cargo test -- --test-threads=1`, or one `#[test]` for both).
+//!
+//! With the feature `harness`, [`Program`] starts the program's own binary
+//! and tests it under real signals.
 #![forbid(unsafe_code)]
+
+#[cfg(feature = "harness")]
+mod harness;
+#[cfg(feature = "harness")]
+pub use self::harness::{Ended, Program, Running, DEFAULT_TIMEOUT};
 
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
