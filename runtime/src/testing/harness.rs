@@ -365,8 +365,8 @@ pub struct Ended {
 }
 
 impl Ended {
-    /// The hooks that ran, in order, from the runtime's progress lines (see
-    /// [the module docs](self)).
+    /// The hooks that ran, in order, from the runtime's progress lines
+    /// (`graceful-exit: hook `NAME` started`; see [`Program::progress`]).
     #[must_use]
     pub fn hooks(&self) -> Vec<&str> {
         self.stderr
