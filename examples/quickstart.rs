@@ -1,10 +1,12 @@
-//! The 30-second tour: two hooks with a visible order, and a `main` that
-//! waits for you to stop it.
+//! The 30-second tour: three hooks with a visible order, and a `main` that
+//! works until you stop it, then finishes before the hooks run.
 //!
 //! ```text
 //! cargo run --example quickstart
 //! # then press Ctrl-C, or from another terminal: kill -TERM <pid>
 //! ```
+use std::time::Duration;
+
 use graceful_exit::{graceful_main, on_shutdown, ShutdownReason};
 
 /// Runs first (`order = 0` is the default).
@@ -33,8 +35,14 @@ fn main() {
         "press Ctrl-C, or run `kill -TERM {}` in another terminal",
         std::process::id()
     );
-    // Idle until a signal starts the shutdown; the hooks then run, in order,
-    // and the process ends the way a shell expects (130 for Ctrl-C, 143 for
-    // SIGTERM).
-    graceful_exit::wait();
+    let mut ticks = 0u64;
+    // One unit of work per second; `sleep` returns `false` at once when a
+    // signal starts the shutdown.
+    while graceful_exit::sleep(Duration::from_secs(1)) {
+        ticks += 1;
+    }
+    // `main` may still finish its work here: the hooks wait for it to return
+    // (up to half the 8 s deadline), then run in order, and the process ends
+    // the way a shell expects (130 for Ctrl-C, 143 for SIGTERM).
+    println!("main: stopping after {ticks} ticks");
 }
