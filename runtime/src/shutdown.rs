@@ -87,11 +87,17 @@ fn begin(reason: ShutdownReason, ending: Ending, trigger: Trigger) -> Begun {
         signals_at_start: events::signals_so_far().0,
     });
     let notify = state.has_waiters();
+    let unguarded = !state::installed() && sequence.has_hooks();
     drop(state);
     output::debug(format_args!(
         "shutdown started: {reason}; deadline {}",
         DurationText(settings.deadline)
     ));
+    if unguarded {
+        output::warn(format_args!(
+            "the shutdown hooks run now ({reason}), but no signal would have run them: the runtime is not installed. Put #[graceful_main] on main, or call graceful_exit::Config::new().run(..) or .install()"
+        ));
+    }
     if notify {
         state::notify();
     }

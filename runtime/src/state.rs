@@ -92,6 +92,8 @@ static CHANGED: Condvar = Condvar::new();
 /// `true` once the shutdown has started: set with the hook registry
 /// closed, before any hook runs.
 static STARTED: AtomicBool = AtomicBool::new(false);
+/// The runtime was installed (`Config::install`, `run`, `#[graceful_main]`).
+static INSTALLED: AtomicBool = AtomicBool::new(false);
 /// The program called the cooperative API before the shutdown.
 static COOPERATES: AtomicBool = AtomicBool::new(false);
 
@@ -131,6 +133,16 @@ impl State {
 /// Wakes whoever waits for a change. Call it after unlocking.
 pub(crate) fn notify() {
     CHANGED.notify_all();
+}
+
+/// Marks the runtime installed; `false` if it was already.
+pub(crate) fn mark_installed() -> bool {
+    !INSTALLED.swap(true, Ordering::AcqRel)
+}
+
+/// Whether the runtime was installed.
+pub(crate) fn installed() -> bool {
+    INSTALLED.load(Ordering::Acquire)
 }
 
 /// Whether the shutdown has started, without counting as cooperation.

@@ -12,7 +12,6 @@
 #![forbid(unsafe_code)]
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::events::{self, Role};
@@ -22,11 +21,9 @@ use crate::reload::{self, Reloaded};
 use crate::settings::{BrokenPipe, Settings};
 use crate::{broken_pipe, diag, hooks, output, shutdown, state, watchdog, Signal};
 
-static INSTALLED: AtomicBool = AtomicBool::new(false);
-
 /// Installs the runtime with `settings`.
 pub(crate) fn install(settings: Settings) -> Result<(), InstallError> {
-    if INSTALLED.swap(true, Ordering::AcqRel) || !state::set_settings(settings) {
+    if !state::mark_installed() || !state::set_settings(settings) {
         // Installed before, or a shutdown already began with the defaults.
         return Err(InstallError::AlreadyInstalled);
     }

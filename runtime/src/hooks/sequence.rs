@@ -87,6 +87,11 @@ impl Sequence {
         })
     }
 
+    /// Whether there is any hook to run.
+    pub(crate) fn has_hooks(&self) -> bool {
+        !self.entries.is_empty()
+    }
+
     fn progress(&self) -> MutexGuard<'_, Progress> {
         self.progress.lock().unwrap_or_else(PoisonError::into_inner)
     }
