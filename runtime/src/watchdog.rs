@@ -35,7 +35,7 @@ pub(crate) fn start() -> io::Result<()> {
     if *started {
         return Ok(());
     }
-    let doorbell = Arc::new(Doorbell::new()?);
+    let doorbell = Arc::new(Doorbell::with_alarm()?);
     let own = Arc::clone(&doorbell);
     std::thread::Builder::new()
         .name("graceful-exit-watchdog".into())

@@ -20,17 +20,23 @@ compile_error!(
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
-use std::time::Duration;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use libc::c_int;
 
 use crate::Signal;
 
 /// A self-pipe: `ring` writes a byte, `wait` polls and drains. Both ends are
-/// non-blocking and close-on-exec.
+/// non-blocking and close-on-exec. On Linux a doorbell made
+/// [`with_alarm`](Doorbell::with_alarm) also holds a timerfd, so that
+/// [`arm`](Doorbell::arm) sets a wake-up for later without waking the
+/// waiter now (elsewhere `arm` rings, and the waiter recomputes its timeout).
 pub(crate) struct Doorbell {
     read: OwnedFd,
     write: OwnedFd,
+    alarm: Option<Alarm>,
 }
 
 impl Doorbell {
@@ -47,7 +53,18 @@ impl Doorbell {
         for fd in [&read, &write] {
             set_flags(fd.as_raw_fd())?;
         }
-        Ok(Doorbell { read, write })
+        Ok(Doorbell {
+            read,
+            write,
+            alarm: None,
+        })
+    }
+
+    /// A doorbell that can also be armed for later (the watchdog's).
+    pub(crate) fn with_alarm() -> io::Result<Doorbell> {
+        let mut doorbell = Doorbell::new()?;
+        doorbell.alarm = Alarm::new();
+        Ok(doorbell)
     }
 
     /// Wakes the waiter. Async-signal-safe: one `write(2)`; a full pipe
@@ -60,35 +77,133 @@ impl Doorbell {
         }
     }
 
-    /// Makes the waiter look again by `at` at the latest. Here: at once;
-    /// it then computes its own timeout.
-    pub(crate) fn arm(&self, _at: std::time::Instant) {
-        self.ring();
+    /// Makes the waiter look again by `at` at the latest.
+    pub(crate) fn arm(&self, at: Instant) {
+        match &self.alarm {
+            Some(alarm) => alarm.set_no_later_than(at),
+            None => self.ring(),
+        }
     }
 
-    /// Blocks until rung or until `timeout` passes (`None`: no limit), then
-    /// drains the rings. Returns whether it was rung.
+    /// Blocks until rung, until the alarm goes off, or until `timeout`
+    /// passes (`None`: no limit). Returns whether it was rung or alarmed.
     pub(crate) fn wait(&self, timeout: Option<Duration>) -> bool {
-        let rung = poll_in(self.read.as_fd(), timeout);
-        if rung {
-            let mut buffer = [0u8; 64];
-            // SAFETY: reads into a live local buffer of the given length
-            // from a non-blocking descriptor this doorbell owns.
-            while unsafe {
-                libc::read(
-                    self.read.as_raw_fd(),
-                    buffer.as_mut_ptr().cast(),
-                    buffer.len(),
-                )
-            } > 0
-            {}
+        let alarm = self.alarm.as_ref().map(Alarm::raw);
+        let woken = poll_in(self.read.as_raw_fd(), alarm, timeout);
+        if woken {
+            drain(self.read.as_raw_fd());
+            if let Some(alarm) = alarm {
+                drain(alarm);
+            }
         }
-        rung
+        woken
     }
 
     /// The read end, readable once rung (and, if never drained, for good).
     pub(crate) fn fd(&self) -> BorrowedFd<'_> {
         self.read.as_fd()
+    }
+}
+
+/// Reads whatever a non-blocking descriptor holds.
+fn drain(fd: c_int) {
+    let mut buffer = [0u8; 64];
+    // SAFETY: reads into a live local buffer of the given length from a
+    // non-blocking descriptor the caller owns.
+    while unsafe { libc::read(fd, buffer.as_mut_ptr().cast(), buffer.len()) } > 0 {}
+}
+
+/// A timerfd (Linux): armed by one thread, it wakes another without a
+/// wake-up now.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+struct Alarm {
+    fd: OwnedFd,
+    /// Serialises `set_no_later_than` so an earlier wake-up is never
+    /// replaced by a later one.
+    arming: Mutex<()>,
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl Alarm {
+    fn new() -> Option<Alarm> {
+        // SAFETY: timerfd_create(2) takes integer flags and returns a new
+        // descriptor or -1.
+        let fd = unsafe {
+            libc::timerfd_create(
+                libc::CLOCK_MONOTONIC,
+                libc::TFD_NONBLOCK | libc::TFD_CLOEXEC,
+            )
+        };
+        // SAFETY: a descriptor timerfd_create just returned belongs to us.
+        (fd >= 0).then(|| Alarm {
+            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+            arming: Mutex::new(()),
+        })
+    }
+
+    fn raw(&self) -> c_int {
+        self.fd.as_raw_fd()
+    }
+
+    /// Sets the timer to go off by `at`, unless it already goes off sooner.
+    fn set_no_later_than(&self, at: Instant) {
+        let _arming = self
+            .arming
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // At least a nanosecond: a zero value would disarm the timer.
+        let left = at
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_nanos(1));
+        // SAFETY: `current` is a live, writable `itimerspec`, as
+        // timerfd_gettime(2) requires, on a timerfd we own.
+        let current = unsafe {
+            let mut current: libc::itimerspec = std::mem::zeroed();
+            libc::timerfd_gettime(self.raw(), &mut current);
+            current.it_value
+        };
+        let pending = current.tv_sec != 0 || current.tv_nsec != 0;
+        let pending_left = Duration::new(
+            u64::try_from(current.tv_sec).unwrap_or(0),
+            u32::try_from(current.tv_nsec).unwrap_or(0),
+        );
+        if pending && pending_left <= left {
+            return;
+        }
+        let value = libc::itimerspec {
+            it_interval: libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            it_value: libc::timespec {
+                tv_sec: libc::time_t::try_from(left.as_secs()).unwrap_or(libc::time_t::MAX),
+                // Below 10^9: fits a `c_long` everywhere.
+                tv_nsec: left.subsec_nanos() as libc::c_long,
+            },
+        };
+        // SAFETY: `value` is a live `itimerspec`; the old value may be null.
+        unsafe {
+            libc::timerfd_settime(self.raw(), 0, &value, std::ptr::null_mut());
+        }
+    }
+}
+
+/// No timerfd here: `arm` rings the doorbell instead.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+enum Alarm {}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+impl Alarm {
+    fn new() -> Option<Alarm> {
+        None
+    }
+
+    fn raw(&self) -> c_int {
+        match *self {}
+    }
+
+    fn set_no_later_than(&self, _at: Instant) {
+        match *self {}
     }
 }
 
@@ -107,27 +222,53 @@ fn set_flags(fd: c_int) -> io::Result<()> {
     }
 }
 
-/// Waits until `fd` is readable or `timeout` passes.
-fn poll_in(fd: BorrowedFd<'_>, timeout: Option<Duration>) -> bool {
-    poll(fd.as_raw_fd(), libc::POLLIN, timeout)
+/// Waits until `fd` (or `also`) is readable or `timeout` passes.
+fn poll_in(fd: c_int, also: Option<c_int>, timeout: Option<Duration>) -> bool {
+    let mut entries = [
+        libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            // A negative descriptor is skipped by poll(2).
+            fd: also.unwrap_or(-1),
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
+    poll_entries(&mut entries, timeout)
 }
 
 fn poll(fd: c_int, events: libc::c_short, timeout: Option<Duration>) -> bool {
+    poll_entries(
+        &mut [libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        }],
+        timeout,
+    )
+}
+
+/// poll(2) on `entries`, retried on `EINTR`: whether any is ready for what
+/// it asked.
+fn poll_entries(entries: &mut [libc::pollfd], timeout: Option<Duration>) -> bool {
     let millis = timeout.map_or(-1, |timeout| {
         // Rounded up, so a wait never ends before its time.
         let millis = timeout.as_nanos().div_ceil(1_000_000);
         c_int::try_from(millis).unwrap_or(c_int::MAX)
     });
-    let mut entry = libc::pollfd {
-        fd,
-        events,
-        revents: 0,
-    };
+    let count = libc::nfds_t::try_from(entries.len()).unwrap_or(0);
     loop {
-        // SAFETY: `entry` is one live, writable `pollfd`, as the count says.
-        let ready = unsafe { libc::poll(&mut entry, 1, millis) };
+        // SAFETY: `entries` is a live, writable slice of `pollfd`s of the
+        // given length.
+        let ready = unsafe { libc::poll(entries.as_mut_ptr(), count, millis) };
         if ready >= 0 {
-            return ready > 0 && entry.revents & events != 0;
+            return ready > 0
+                && entries
+                    .iter()
+                    .any(|entry| entry.revents & entry.events != 0);
         }
         if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
             return false;
