@@ -158,28 +158,36 @@ fn signal_ignored_at_start_stays_ignored() {
 }
 
 #[test]
-fn worker_finishes_its_item_before_hooks_run() {
+fn worker_pool_finishes_its_items_before_hooks_run() {
     let mut proc = spawn(env!("CARGO_BIN_EXE_worker"), &[]);
     proc.ready();
-    proc.wait_for("started item 2");
+    proc.wait_for("worker 3: started item");
     proc.signal(SIGTERM);
     let ended = proc.wait_end();
     assert_eq!(ended.signal(), Some(SIGTERM), "{ended:?}");
-    let started = ended.lines_starting("started item").len();
-    let finished = ended.lines_starting("finished item").len();
-    // Items started before the `ready` sync are not in `stdout`; compare
-    // from item 2 on, which we waited for.
-    assert!(started >= 1 && finished >= 1, "{ended:?}");
+    let started: Vec<&str> = ended
+        .stdout
+        .iter()
+        .map(String::as_str)
+        .filter(|l| l.contains(": started item "))
+        .collect();
+    assert!(!started.is_empty(), "{ended:?}");
+    for line in &started {
+        let finished = line.replace(": started item ", ": finished item ");
+        if !ended.stdout.contains(&finished) {
+            ended.fail(&format!("{line:?} was cut: no {finished:?}"));
+        }
+    }
     let position = |prefix: &str| ended.stdout.iter().position(|l| l.starts_with(prefix));
+    let joined = position("main: all workers joined")
+        .unwrap_or_else(|| ended.fail("main did not join its workers"));
     let hook = position("hook: report").unwrap_or_else(|| ended.fail("report hook did not run"));
-    let stopped =
-        position("main: stopped taking work").unwrap_or_else(|| ended.fail("main did not return"));
     let last_finished = ended
         .stdout
         .iter()
-        .rposition(|l| l.starts_with("finished item"))
+        .rposition(|l| l.contains(": finished item "))
         .unwrap_or_else(|| ended.fail("no item finished"));
-    assert!(last_finished < stopped && stopped < hook, "{ended:?}");
+    assert!(last_finished < joined && joined < hook, "{ended:?}");
     assert_eq!(
         ended.stdout[hook],
         "hook: report (stopping because: SIGTERM)"
@@ -221,6 +229,13 @@ fn flush_example_never_loses_or_tears_a_record() {
             let expected = format!("record {n:010} {}", "x".repeat(40));
             assert_eq!(line, expected, "trial {trial}: record {n} lost or torn");
         }
+        // `main` says how many it wrote: every one of them is in the file.
+        let written = ended
+            .lines_starting("main: stopped after ")
+            .first()
+            .and_then(|l| l.split_whitespace().nth(3)?.parse::<usize>().ok())
+            .unwrap_or_else(|| ended.fail("main did not finish its loop"));
+        assert_eq!(text.lines().count(), written, "trial {trial}: records lost");
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "flush trials too slow"
