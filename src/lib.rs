@@ -264,7 +264,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub use graceful_exit_macros::{graceful_main, on_shutdown};
+pub use graceful_exit_macros::{graceful_main, on_reload, on_shutdown};
 pub use graceful_exit_runtime::{
     exit, guard, is_shutting_down, notify_ready, on_shutdown_fn, process, reloads, request_exit,
     request_reload, request_shutdown, sleep, testing, wait, wait_async, BrokenPipe, Config, Guard,

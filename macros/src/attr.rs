@@ -1,0 +1,453 @@
+//! Attribute arguments: the `key = value` parser, and a parser for each kind
+//! of value (durations, signal names, orders, exit codes, booleans, strings,
+//! `crate = path`).
+//!
+//! Mistakes are reported to [`Errors`] and parsing goes on, so the user sees
+//! all of them at once, each spanned on the offending token.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::ext::IdentExt;
+use syn::meta::ParseNestedMeta;
+use syn::parse::{ParseStream, Parser};
+use syn::{bracketed, Ident, LitBool, LitInt, LitStr, Path, Token};
+
+use crate::errors::Errors;
+
+/// One attribute's keys: its name and, for each key, how it is written.
+pub(crate) struct Attribute {
+    /// For messages: `on_shutdown`.
+    pub(crate) name: &'static str,
+    /// `(key, example)`, in the order messages list them.
+    pub(crate) keys: &'static [(&'static str, &'static str)],
+}
+
+impl Attribute {
+    /// Parses `key = value, …`. A key without a value and a key given twice
+    /// are reported here; `set` parses each value, with an arm per key and
+    /// one last arm returning [`Attribute::unknown`]. A rejected value is
+    /// skipped up to the next comma.
+    pub(crate) fn parse(
+        &self,
+        args: TokenStream,
+        errors: &mut Errors,
+        mut set: impl FnMut(&mut Errors, &str, &ParseNestedMeta<'_>) -> syn::Result<()>,
+    ) {
+        let mut seen = Vec::new();
+        let parser = syn::meta::parser(|meta| {
+            let key = meta.path.to_token_stream().to_string().replace(' ', "");
+            if let Some(&(_, example)) = self.keys.iter().find(|(name, _)| *name == key) {
+                if !meta.input.peek(Token![=]) {
+                    errors.push_spanned(
+                        &meta.path,
+                        format!("`{key}` needs a value: write `{example}`"),
+                    );
+                    return skip_value(&meta);
+                }
+                if seen.contains(&key) {
+                    errors.push_spanned(
+                        &meta.path,
+                        format!("`{key}` is set twice; give each option once"),
+                    );
+                    return skip_value(&meta);
+                }
+                seen.push(key.clone());
+            }
+            if let Err(error) = set(errors, &key, &meta) {
+                errors.push(error);
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        if let Err(error) = parser.parse2(args) {
+            errors.push(error);
+        }
+    }
+
+    /// The error for a key this attribute does not have: the accepted keys,
+    /// and the one a typo most likely meant.
+    pub(crate) fn unknown(&self, meta: &ParseNestedMeta<'_>) -> syn::Error {
+        let name = meta.path.to_token_stream().to_string().replace(' ', "");
+        let keys: Vec<&str> = self.keys.iter().map(|(key, _)| *key).collect();
+        let hint = closest(&name, &keys)
+            .map(|key| format!("did you mean `{key}`? "))
+            .unwrap_or_default();
+        syn::Error::new_spanned(
+            &meta.path,
+            format!(
+                "unknown `{}` option `{name}`; {hint}expected one of: {}",
+                self.name,
+                list(&keys)
+            ),
+        )
+    }
+}
+
+/// `` `a`, `b`, `c` `` for messages.
+pub(crate) fn list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|item| format!("`{item}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The accepted key a typo most likely meant: at most two edits away.
+fn closest<'k>(name: &str, accepted: &[&'k str]) -> Option<&'k str> {
+    accepted
+        .iter()
+        .map(|key| (edit_distance(name, key), *key))
+        .filter(|&(distance, _)| distance <= 2 && distance < name.len())
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, key)| key)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(above + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// Skips `= value` (or what is left of it) up to the next top-level comma.
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.input.parse::<Token![=]>()?;
+    }
+    skip_rest(meta.input);
+    Ok(())
+}
+
+fn skip_rest(input: ParseStream<'_>) {
+    let _ = input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((tt, next)) = rest.token_tree() {
+            if matches!(&tt, TokenTree::Punct(punct) if punct.as_char() == ',') {
+                break;
+            }
+            rest = next;
+        }
+        Ok(((), rest))
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Durations
+
+/// A duration in nanoseconds; `None` is "no limit".
+pub(crate) type Nanos = Option<u64>;
+
+/// How messages explain the grammar; the runtime's `duration::HELP` says the
+/// same (the environment variable's error uses it).
+const DURATION_HELP: &str =
+    "write a duration such as \"250ms\", \"2s\", \"1.5s\", \"1m30s\" or \"500us\", or \"0\"/\"none\" for no limit";
+
+/// The units, largest first: the order the parts of a duration come in.
+const UNITS: [(&str, u128); 5] = [
+    ("h", 3_600_000_000_000),
+    ("m", 60_000_000_000),
+    ("s", 1_000_000_000),
+    ("ms", 1_000_000),
+    ("us", 1_000),
+];
+
+/// The duration grammar, the runtime's (a test holds the two together):
+/// one or more `<number><unit>` parts, units from [`UNITS`], largest first,
+/// each at most once; a number is `digits` or `digits.digits`. `"none"`, a
+/// zero total, or a bare zero (`"0"`, `"0.0"`) is "no limit". A total that
+/// does not fit `u64` nanoseconds, or a fraction too long to scale in
+/// `u128`, is not a duration. `None` when `text` is not a duration.
+pub(crate) fn parse_duration(text: &str) -> Option<Nanos> {
+    if text == "none" {
+        return Some(None);
+    }
+    if let Some(bare) = Decimal::parse(text) {
+        return bare.is_zero().then_some(None);
+    }
+    let is_number = |c: char| c.is_ascii_digit() || c == '.';
+    let mut units = UNITS.iter();
+    let mut total: u128 = 0;
+    let mut rest = text;
+    loop {
+        let (number, after) = rest.split_at(rest.find(|c| !is_number(c)).unwrap_or(rest.len()));
+        let (unit, after) = after.split_at(after.find(is_number).unwrap_or(after.len()));
+        // `find` moves past the unit, so a later part can only use a
+        // smaller one: order and uniqueness in one step.
+        let &(_, size) = units.find(|(name, _)| *name == unit)?;
+        total = total.checked_add(Decimal::parse(number)?.times(size)?)?;
+        if after.is_empty() {
+            let nanos = u64::try_from(total).ok()?;
+            return Some((nanos != 0).then_some(nanos));
+        }
+        rest = after;
+    }
+}
+
+/// A number as written: `digits` or `digits.digits`.
+struct Decimal<'a> {
+    whole: u64,
+    fraction: &'a str,
+}
+
+impl<'a> Decimal<'a> {
+    fn parse(text: &'a str) -> Option<Self> {
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let (whole, fraction) = match text.split_once('.') {
+            Some((whole, fraction)) if all_digits(fraction) => (whole, fraction),
+            Some(_) => return None,
+            None => (text, ""),
+        };
+        if !all_digits(whole) {
+            return None;
+        }
+        Some(Decimal {
+            whole: whole.parse().ok()?,
+            fraction,
+        })
+    }
+
+    fn is_zero(&self) -> bool {
+        self.whole == 0 && self.fraction.bytes().all(|b| b == b'0')
+    }
+
+    /// This many `unit`s, in nanoseconds, less any fraction of a nanosecond.
+    fn times(&self, unit: u128) -> Option<u128> {
+        let whole = u128::from(self.whole) * unit;
+        if self.fraction.is_empty() {
+            return Some(whole);
+        }
+        let scale = 10u128.checked_pow(u32::try_from(self.fraction.len()).ok()?)?;
+        let digits: u128 = self.fraction.parse().ok()?;
+        whole.checked_add(digits.checked_mul(unit)? / scale)
+    }
+}
+
+/// `key = "duration"`.
+pub(crate) fn duration(meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<Nanos> {
+    let lit = string(meta, key, DURATION_HELP)?;
+    parse_duration(&lit.value()).ok_or_else(|| {
+        let units: Vec<&str> = UNITS.iter().map(|(unit, _)| *unit).collect();
+        syn::Error::new(
+            lit.span(),
+            format!(
+                "invalid `{key}` duration {:?}; {DURATION_HELP} (units {}, largest first, each at most once)",
+                lit.value(),
+                list(&units),
+            ),
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Signal names
+
+/// The signals `signals = [...]` and `reload = [...]` accept, by their full
+/// names: the runtime's `SIGNAL_NAMES` (a test holds the two together).
+pub(crate) const SIGNALS: [&str; 6] = [
+    "SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2",
+];
+
+/// The full name of an accepted signal written `SIGTERM` or `TERM`.
+pub(crate) fn signal_name(text: &str) -> Option<&'static str> {
+    SIGNALS
+        .into_iter()
+        .find(|full| *full == text || full.strip_prefix("SIG") == Some(text))
+}
+
+/// A list of signals as written: `signals = [SIGINT, TERM]`.
+pub(crate) struct SignalList {
+    /// The `Signal` constant of each accepted name (`INT`), spanned on the
+    /// user's token; unknown names are reported and left out.
+    pub(crate) constants: Vec<Ident>,
+    /// Whether the brackets are empty.
+    pub(crate) empty: bool,
+    /// The brackets.
+    pub(crate) span: Span,
+}
+
+/// `key = [SIGINT, TERM]`, `example` being such a list for messages.
+pub(crate) fn signals(
+    meta: &ParseNestedMeta<'_>,
+    key: &str,
+    example: &str,
+    errors: &mut Errors,
+) -> syn::Result<SignalList> {
+    let help = format!(
+        "`{key}` takes a list of signal names, e.g. `{key} = {example}`; accepted: {}",
+        list(&SIGNALS)
+    );
+    let value = meta.value()?;
+    if !value.peek(syn::token::Bracket) {
+        return Err(value.error(help));
+    }
+    let content;
+    let brackets = bracketed!(content in value);
+    let names = content
+        .parse_terminated(Ident::parse_any, Token![,])
+        .map_err(|error| syn::Error::new(error.span(), &help))?;
+    let mut constants = Vec::new();
+    let empty = names.is_empty();
+    for name in names {
+        let text = name.to_string();
+        if let Some(full) = signal_name(&text) {
+            constants.push(Ident::new(&full["SIG".len()..], name.span()));
+            continue;
+        }
+        let hint = signal_name(&text.to_ascii_uppercase())
+            .map(|full| format!("signal names are upper case: write `{full}`; "))
+            .unwrap_or_default();
+        errors.push_spanned(
+            &name,
+            format!(
+                "unknown signal `{text}`; {hint}expected one of: {} (the `SIG` prefix is optional: `TERM` works too)",
+                list(&SIGNALS)
+            ),
+        );
+    }
+    Ok(SignalList {
+        constants,
+        empty,
+        span: brackets.span.join(),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Other values
+
+/// `key = "text"`.
+pub(crate) fn string(meta: &ParseNestedMeta<'_>, key: &str, help: &str) -> syn::Result<LitStr> {
+    let value = meta.value()?;
+    if value.peek(LitStr) {
+        value.parse()
+    } else {
+        Err(value.error(format!("`{key}` takes a string; {help}")))
+    }
+}
+
+/// `key = "value"`, one of `choices`: `(value, result, what it does)`.
+pub(crate) fn choice<T: Copy>(
+    meta: &ParseNestedMeta<'_>,
+    key: &str,
+    choices: &[(&str, T, &str)],
+) -> syn::Result<T> {
+    let help = choices
+        .iter()
+        .map(|(value, _, meaning)| format!("`{key} = \"{value}\"` ({meaning})"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let lit = string(meta, key, &format!("write {help}"))?;
+    let text = lit.value();
+    match choices.iter().find(|(value, _, _)| *value == text) {
+        Some(&(_, result, _)) => Ok(result),
+        None => Err(syn::Error::new(
+            lit.span(),
+            format!("unknown `{key}` value {text:?}; write {help}"),
+        )),
+    }
+}
+
+/// `order = N` with an optional minus sign; must fit in an `i32`.
+pub(crate) fn order(meta: &ParseNestedMeta<'_>) -> syn::Result<i32> {
+    const HELP: &str = "`order` takes an integer (`i32`), e.g. `order = 10` or `order = -1`";
+    let value = meta.value()?;
+    let minus: Option<Token![-]> = value.parse()?;
+    if !value.peek(LitInt) {
+        return Err(value.error(HELP));
+    }
+    let lit: LitInt = value.parse()?;
+    let sign = if minus.is_some() { "-" } else { "" };
+    let text = format!("{sign}{}", lit.base10_digits());
+    match (lit.suffix(), text.parse()) {
+        ("" | "i32", Ok(order)) => Ok(order),
+        _ => Err(syn::Error::new(lit.span(), HELP)),
+    }
+}
+
+/// `exit_code = N` with `N` in 0..=255.
+pub(crate) fn exit_code(meta: &ParseNestedMeta<'_>) -> syn::Result<u8> {
+    const HELP: &str = "`exit_code` takes an integer from 0 to 255, e.g. `exit_code = 0`";
+    let value = meta.value()?;
+    if !value.peek(LitInt) {
+        return Err(value.error(HELP));
+    }
+    let lit: LitInt = value.parse()?;
+    match lit.base10_parse::<u8>() {
+        Ok(code) if lit.suffix().is_empty() || lit.suffix() == "u8" => Ok(code),
+        _ if lit.base10_parse::<u64>().is_ok() => Err(syn::Error::new(
+            lit.span(),
+            format!(
+                "`exit_code = {}` is out of range: a process exit status is a byte; use a value from 0 to 255",
+                lit.base10_digits()
+            ),
+        )),
+        _ => Err(syn::Error::new(lit.span(), HELP)),
+    }
+}
+
+/// `key = true` / `key = false`.
+pub(crate) fn boolean(meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<bool> {
+    let value = meta.value()?;
+    if !value.peek(LitBool) {
+        return Err(value.error(format!("`{key}` takes `true` or `false`")));
+    }
+    Ok(value.parse::<LitBool>()?.value)
+}
+
+/// `crate = path`.
+pub(crate) fn crate_path(meta: &ParseNestedMeta<'_>) -> syn::Result<Path> {
+    let value = meta.value()?;
+    value.parse::<Path>().map_err(|_| {
+        value.error("`crate` takes the path graceful-exit is reachable at, e.g. `crate = ::my_reexport::graceful_exit`")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos() {
+        let keys = &["order", "timeout", "name", "crate"];
+        assert_eq!(closest("ordr", keys), Some("order"));
+        assert_eq!(closest("timout", keys), Some("timeout"));
+        assert_eq!(closest("nme", keys), Some("name"));
+        assert_eq!(closest("x", keys), None);
+        assert_eq!(closest("verbose", keys), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn durations() {
+        let ms = |n: u64| Some(Some(n * 1_000_000));
+        assert_eq!(parse_duration("250ms"), ms(250));
+        assert_eq!(parse_duration("1m30s"), ms(90_000));
+        assert_eq!(parse_duration("1.5s"), ms(1_500));
+        assert_eq!(parse_duration("500us"), Some(Some(500_000)));
+        assert_eq!(parse_duration("0.0001us"), Some(None));
+        assert_eq!(parse_duration("0"), Some(None));
+        assert_eq!(parse_duration("none"), Some(None));
+        assert_eq!(parse_duration("1s1m"), None);
+        assert_eq!(parse_duration("2"), None);
+        assert_eq!(parse_duration(""), None);
+    }
+
+    #[test]
+    fn signal_names() {
+        assert_eq!(signal_name("SIGTERM"), Some("SIGTERM"));
+        assert_eq!(signal_name("TERM"), Some("SIGTERM"));
+        assert_eq!(signal_name("term"), None);
+        assert_eq!(signal_name("SIG"), None);
+        assert_eq!(signal_name("SIGPIPE"), None);
+    }
+}
