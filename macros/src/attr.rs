@@ -427,27 +427,153 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
-    #[test]
-    fn durations() {
-        let ms = |n: u64| Some(Some(n * 1_000_000));
-        assert_eq!(parse_duration("250ms"), ms(250));
-        assert_eq!(parse_duration("1m30s"), ms(90_000));
-        assert_eq!(parse_duration("1.5s"), ms(1_500));
-        assert_eq!(parse_duration("500us"), Some(Some(500_000)));
-        assert_eq!(parse_duration("0.0001us"), Some(None));
-        assert_eq!(parse_duration("0"), Some(None));
-        assert_eq!(parse_duration("none"), Some(None));
-        assert_eq!(parse_duration("1s1m"), None);
-        assert_eq!(parse_duration("2"), None);
-        assert_eq!(parse_duration(""), None);
+    /// The runtime's reading of a duration, in the macro's terms.
+    fn runtime_duration(text: &str) -> Option<Nanos> {
+        let parsed = graceful_exit_runtime::__private::parse_duration(text)?;
+        Some(parsed.map(|d| u64::try_from(d.as_nanos()).expect("the runtime caps at u64")))
     }
 
+    /// The macro and the runtime read every duration the same way: both
+    /// accept it with the same value, or both reject it.
     #[test]
-    fn signal_names() {
-        assert_eq!(signal_name("SIGTERM"), Some("SIGTERM"));
-        assert_eq!(signal_name("TERM"), Some("SIGTERM"));
-        assert_eq!(signal_name("term"), None);
-        assert_eq!(signal_name("SIG"), None);
-        assert_eq!(signal_name("SIGPIPE"), None);
+    fn durations_agree_with_the_runtime() {
+        let table: &[(&str, Option<Nanos>)] = &[
+            // Accepted, with the value both must find.
+            ("250ms", Some(Some(250_000_000))),
+            ("2s", Some(Some(2_000_000_000))),
+            ("1m", Some(Some(60_000_000_000))),
+            ("1h", Some(Some(3_600_000_000_000))),
+            ("1.5s", Some(Some(1_500_000_000))),
+            ("500us", Some(Some(500_000))),
+            ("1m30s", Some(Some(90_000_000_000))),
+            ("1s500ms", Some(Some(1_500_000_000))),
+            ("1h2m3s4ms5us", Some(Some(3_723_004_005_000))),
+            ("0.5ms", Some(Some(500_000))),
+            ("1.25h", Some(Some(4_500_000_000_000))),
+            ("0.001us", Some(Some(1))),
+            ("1.0000000001s", Some(Some(1_000_000_000))),
+            ("007s", Some(Some(7_000_000_000))),
+            ("1m0s", Some(Some(60_000_000_000))),
+            ("18446744073s", Some(Some(18_446_744_073_000_000_000))),
+            // "No limit".
+            ("none", Some(None)),
+            ("0", Some(None)),
+            ("00", Some(None)),
+            ("0.0", Some(None)),
+            ("0s", Some(None)),
+            ("0ms", Some(None)),
+            ("0m0s", Some(None)),
+            ("0.0001us", Some(None)),
+            (
+                "0.00000000000000000000000000000000000000000000000000",
+                Some(None),
+            ),
+            // Rejected.
+            ("", None),
+            (" 2s", None),
+            ("2s ", None),
+            ("2 s", None),
+            ("NONE", None),
+            ("None", None),
+            ("nonE", None),
+            ("2", None),
+            ("10", None),
+            ("1.5", None),
+            ("-1s", None),
+            ("+1s", None),
+            ("s", None),
+            ("ms", None),
+            ("1.s", None),
+            (".5s", None),
+            ("0.", None),
+            ("1..5s", None),
+            ("1.2.3s", None),
+            ("1,5s", None),
+            ("2S", None),
+            ("2Ms", None),
+            ("1s1m", None),
+            ("1s1s", None),
+            ("1ms1s", None),
+            ("1us1ms", None),
+            ("1x", None),
+            ("1ns", None),
+            ("1d", None),
+            ("2 parsecs", None),
+            ("1e3ms", None),
+            ("1ms5", None),
+            ("1m30", None),
+            ("1s.5s", None),
+            ("µs", None),
+            ("1µs", None),
+            ("١s", None),
+            ("99999999999999999999s", None),
+            ("18446744074s", None),
+            ("5124096h", None),
+            ("0.00000000000000000000000000000000000000001s", None),
+            ("1.99999999999999999999999999999h", None),
+        ];
+        for &(text, expected) in table {
+            assert_eq!(parse_duration(text), expected, "macro, {text:?}");
+            assert_eq!(runtime_duration(text), expected, "runtime, {text:?}");
+        }
+    }
+
+    /// Beyond the table: every string of up to five characters over an
+    /// alphabet that reaches each branch of the grammar.
+    #[test]
+    fn short_durations_agree_with_the_runtime() {
+        const ALPHABET: &[char] = &['0', '1', '5', '.', 'h', 'm', 's', 'u', 'n', ' '];
+        let mut texts = vec![String::new()];
+        let mut start = 0;
+        for _ in 0..5 {
+            let end = texts.len();
+            for i in start..end {
+                for &c in ALPHABET {
+                    texts.push(format!("{}{c}", texts[i]));
+                }
+            }
+            start = end;
+        }
+        for text in &texts {
+            assert_eq!(parse_duration(text), runtime_duration(text), "{text:?}");
+        }
+    }
+
+    /// The macro accepts exactly the runtime's signal names, each naming the
+    /// same signal, and the same spellings of them.
+    #[test]
+    fn signal_names_agree_with_the_runtime() {
+        use graceful_exit_runtime::__private::{Signal, SIGNAL_NAMES};
+        assert_eq!(SIGNALS, SIGNAL_NAMES);
+        let mut texts = vec![
+            "",
+            "SIG",
+            "SIGSIGINT",
+            "SIGPIPE",
+            "PIPE",
+            "SIGKILL",
+            "KILL",
+            "SIGUSR3",
+            "USR",
+            "sigint",
+            "int",
+            "Sigint",
+            "SIGint",
+            "SIG_INT",
+            "SIGINT ",
+            " SIGINT",
+            "SIGINTX",
+            "SIGSEGV",
+            "SIGCHLD",
+            "SIGALRM",
+            "1",
+            "15",
+        ];
+        texts.extend(SIGNAL_NAMES);
+        texts.extend(SIGNAL_NAMES.map(|name| &name[3..]));
+        for text in texts {
+            let runtime = Signal::from_name(text).map(Signal::name);
+            assert_eq!(signal_name(text), runtime, "{text:?}");
+        }
     }
 }
