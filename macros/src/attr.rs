@@ -68,18 +68,33 @@ impl Attribute {
     /// and the one a typo most likely meant.
     pub(crate) fn unknown(&self, meta: &ParseNestedMeta<'_>) -> syn::Error {
         let name = meta.path.to_token_stream().to_string().replace(' ', "");
-        let keys: Vec<&str> = self.keys.iter().map(|(key, _)| *key).collect();
-        let hint = closest(&name, &keys)
+        let hint = closest(&name, &self.key_names())
             .map(|key| format!("did you mean `{key}`? "))
             .unwrap_or_default();
-        syn::Error::new_spanned(
-            &meta.path,
-            format!(
-                "unknown `{}` option `{name}`; {hint}expected one of: {}",
-                self.name,
-                list(&keys)
-            ),
+        self.error(
+            meta,
+            &format!("unknown `{}` option `{name}`; {hint}", self.name),
         )
+    }
+
+    /// The error for a key of the attribute `owner`, with why it goes there.
+    pub(crate) fn belongs_to(
+        &self,
+        meta: &ParseNestedMeta<'_>,
+        owner: &str,
+        why: &str,
+    ) -> syn::Error {
+        let name = meta.path.to_token_stream().to_string().replace(' ', "");
+        self.error(meta, &format!("`{name}` is a `#[{owner}]` option: {why}; "))
+    }
+
+    fn error(&self, meta: &ParseNestedMeta<'_>, message: &str) -> syn::Error {
+        let keys = list(&self.key_names());
+        syn::Error::new_spanned(&meta.path, format!("{message}expected one of: {keys}"))
+    }
+
+    fn key_names(&self) -> Vec<&'static str> {
+        self.keys.iter().map(|(key, _)| *key).collect()
     }
 }
 

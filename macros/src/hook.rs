@@ -85,6 +85,10 @@ pub(crate) fn expand(hook: &Hook, args: TokenStream, input: TokenStream) -> Toke
                 keys.name = Some(attr::string(meta, key, help)?);
             }
             "crate" => keys.krate = Some(attr::crate_path(meta)?),
+            "signals" | "reload" => {
+                let why = "which signals stop or reload the program is chosen once, on `main`";
+                return Err(hook.attribute.belongs_to(meta, "graceful_main", why));
+            }
             _ => return Err(hook.attribute.unknown(meta)),
         }
         Ok(())
