@@ -90,6 +90,10 @@
 //! `fn(&ShutdownReason) -> Result<(), E>`, with `E: Display`. The function
 //! stays callable as written.
 //!
+//! [`#[on_reload(…)]`](on_reload) takes the same keys and runs at every
+//! reload (SIGHUP, `reload = [..]`, [`request_reload`]); it accepts `fn()`
+//! and `fn() -> Result<(), E>`.
+//!
 //! `#[graceful_main(…)]`, on `fn main` only, all keys optional:
 //!
 //! | key | type | default | meaning |
