@@ -35,7 +35,7 @@ impl Attribute {
     ) {
         let mut seen = Vec::new();
         let parser = syn::meta::parser(|meta| {
-            let key = meta.path.to_token_stream().to_string().replace(' ', "");
+            let key = key_of(&meta);
             if let Some(&(_, example)) = self.keys.iter().find(|(name, _)| *name == key) {
                 if !meta.input.peek(Token![=]) {
                     errors.push_spanned(
@@ -67,7 +67,7 @@ impl Attribute {
     /// The error for a key this attribute does not have: the accepted keys,
     /// and the one a typo most likely meant.
     pub(crate) fn unknown(&self, meta: &ParseNestedMeta<'_>) -> syn::Error {
-        let name = meta.path.to_token_stream().to_string().replace(' ', "");
+        let name = key_of(meta);
         let hint = closest(&name, &self.key_names())
             .map(|key| format!("did you mean `{key}`? "))
             .unwrap_or_default();
@@ -84,7 +84,7 @@ impl Attribute {
         owner: &str,
         why: &str,
     ) -> syn::Error {
-        let name = meta.path.to_token_stream().to_string().replace(' ', "");
+        let name = key_of(meta);
         self.error(meta, &format!("`{name}` is a `#[{owner}]` option: {why}; "))
     }
 
@@ -98,8 +98,13 @@ impl Attribute {
     }
 }
 
+/// The key as written: `order`, `crate`, or a path such as `a::b`.
+fn key_of(meta: &ParseNestedMeta<'_>) -> String {
+    meta.path.to_token_stream().to_string().replace(' ', "")
+}
+
 /// `` `a`, `b`, `c` `` for messages.
-pub(crate) fn list(items: &[&str]) -> String {
+fn list(items: &[&str]) -> String {
     items
         .iter()
         .map(|item| format!("`{item}`"))

@@ -18,7 +18,7 @@ use crate::valid::{self, Qualifier};
 
 /// What differs between the two hook attributes.
 pub(crate) struct Hook {
-    attribute: Attribute,
+    pub(crate) attribute: Attribute,
     /// The `Kind` variant the runtime files the hook under.
     kind: &'static str,
     /// Whether the hook may take `&ShutdownReason`.

@@ -15,6 +15,8 @@ mod errors;
 mod expand;
 mod hook;
 mod main_fn;
+#[cfg(test)]
+mod tests;
 mod valid;
 
 use proc_macro::TokenStream;

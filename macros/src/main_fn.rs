@@ -11,7 +11,7 @@ use crate::errors::Errors;
 use crate::expand;
 use crate::valid::{self, Qualifier};
 
-const ATTRIBUTE: Attribute = Attribute {
+pub(crate) const ATTRIBUTE: Attribute = Attribute {
     name: "graceful_main",
     keys: &[
         ("signals", "signals = [SIGINT, SIGTERM]"),
