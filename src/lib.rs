@@ -90,6 +90,10 @@
 //! `fn(&ShutdownReason) -> Result<(), E>`, with `E: Display`. The function
 //! stays callable as written.
 //!
+//! [`#[on_reload(…)]`](on_reload) takes the same keys and runs at every
+//! reload (SIGHUP, `reload = [..]`, [`request_reload`]); it accepts `fn()`
+//! and `fn() -> Result<(), E>`.
+//!
 //! `#[graceful_main(…)]`, on `fn main` only, all keys optional:
 //!
 //! | key | type | default | meaning |
@@ -264,7 +268,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub use graceful_exit_macros::{graceful_main, on_shutdown};
+pub use graceful_exit_macros::{graceful_main, on_reload, on_shutdown};
 pub use graceful_exit_runtime::{
     exit, guard, is_shutting_down, notify_ready, on_shutdown_fn, process, reloads, request_exit,
     request_reload, request_shutdown, sleep, testing, wait, wait_async, BrokenPipe, Config, Guard,

@@ -1,8 +1,8 @@
-//! Hygiene test: the expansions of `#[on_shutdown]` and `#[graceful_main]`
-//! must compile, warning-free, in a crate that shadows every name they could
+//! Hygiene test: the expansions of `#[on_shutdown]`, `#[on_reload]` and
+//! `#[graceful_main]` must compile, warning-free, in a crate that shadows every name they could
 //! accidentally rely on (`std`, `core`, `Result`, `Option`, `Some`, `None`,
 //! `Duration`, `line!`, `module_path!`), under strict lints, with hooks named
-//! like helpers an expansion might declare (`run`, `reason`).
+//! like helpers an expansion might declare (`run`, `reason`, `reload`).
 //!
 //! Built by `cargo build -p graceful-exit-hygiene` and checked by
 //! `cargo clippy --workspace --all-targets -- -D warnings`.
@@ -16,7 +16,7 @@
     clippy::pedantic
 )]
 
-use graceful_exit::{graceful_main, on_shutdown, ShutdownReason, Signal};
+use graceful_exit::{graceful_main, on_reload, on_shutdown, ShutdownReason, Signal};
 
 /// Shadows the standard library: an expansion that wrote `std::…` without
 /// the leading `::` would land here.
@@ -81,13 +81,27 @@ fn io_result() -> ::std::io::Result<()> {
     ::std::io::Write::flush(&mut ::std::io::stderr())
 }
 
+/// A reload hook, `fn()`, named like the builder method the expansion of
+/// `reload = [..]` calls.
+#[on_reload]
+fn reload() {
+    println!("hook: reload");
+}
+
+/// A reload hook `fn() -> Result<(), E>` through the local one-parameter
+/// `Result`, with every key and the newer duration forms.
+#[on_reload(order = -1, timeout = "1.5s", name = "reread config", crate = ::graceful_exit)]
+fn reread_config() -> Result<()> {
+    flush_stdout()
+}
+
 /// Hooks in a module without the prelude, where `Option`, `Some`, `None`,
 /// `Duration`, `line!` and `module_path!` are local look-alikes.
 mod no_prelude {
     #![no_implicit_prelude]
     #![allow(dead_code, unused_imports, unused_macros)]
 
-    use ::graceful_exit::{on_shutdown, ShutdownReason};
+    use ::graceful_exit::{on_reload, on_shutdown, ShutdownReason};
 
     /// Not `Option`.
     pub struct Option;
@@ -125,15 +139,24 @@ mod no_prelude {
     fn nested_reason(reason: &ShutdownReason) {
         ::std::eprintln!("hook: nested, {reason}");
     }
+
+    /// A reload hook `fn() -> Result<(), E>` with a timeout in microseconds.
+    #[on_reload(timeout = "500us")]
+    fn nested_reload() -> ::core::result::Result<(), super::Error> {
+        super::flush_stdout()
+    }
 }
 
-/// Every `#[graceful_main]` key at once, with both signal spellings.
+/// Every `#[graceful_main]` key at once, with both signal spellings and
+/// every signal name between the two lists.
 #[graceful_main(
-    signals = [SIGINT, TERM, SIGHUP],
+    signals = [SIGINT, TERM, SIGHUP, QUIT],
     exit_code = 0,
-    deadline = "8s",
-    wait_for_main = "250ms",
+    deadline = "1m30s",
+    wait_for_main = "1.5s",
     reap_zombies = false,
+    broken_pipe = "exit",
+    reload = [SIGUSR1, USR2],
     crate = ::graceful_exit
 )]
 fn main() -> Result<()> {

@@ -18,7 +18,19 @@ fn report(reason: &ge::ShutdownReason) -> Result<(), std::fmt::Error> {
     Ok(())
 }
 
-#[ge::graceful_main(crate = ::ge, signals = [SIGTERM], deadline = "2s")]
+/// A reload hook through the renamed crate.
+#[ge::on_reload(crate = ::ge, timeout = "250ms")]
+fn reload() {
+    println!("hook: reload");
+}
+
+#[ge::graceful_main(
+    crate = ::ge,
+    signals = [SIGTERM],
+    deadline = "2s",
+    broken_pipe = "panic",
+    reload = []
+)]
 fn main() {
     println!("renamed: running");
 }

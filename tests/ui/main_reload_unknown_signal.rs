@@ -1,0 +1,4 @@
+use graceful_exit::graceful_main;
+
+#[graceful_main(reload = [SIGUSR1, SIGWINCH])]
+fn main() {}
