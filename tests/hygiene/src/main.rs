@@ -2,7 +2,7 @@
 //! must compile, warning-free, in a crate that shadows every name they could
 //! accidentally rely on (`std`, `core`, `Result`, `Option`, `Some`, `None`,
 //! `Duration`, `line!`, `module_path!`), under strict lints, with hooks named
-//! like helpers an expansion might declare (`run`, `reason`).
+//! like helpers an expansion might declare (`run`, `reason`, `__ctor`).
 //!
 //! Built by `cargo build -p graceful-exit-hygiene` and checked by
 //! `cargo clippy --workspace --all-targets -- -D warnings`.
@@ -79,6 +79,14 @@ fn flush(reason: &ShutdownReason) -> Result<()> {
 #[on_shutdown(order = 3, timeout = "1m", crate = ::graceful_exit)]
 fn io_result() -> ::std::io::Result<()> {
     ::std::io::Write::flush(&mut ::std::io::stderr())
+}
+
+/// Named like the constructor `inventory::submit!` declares: an expansion
+/// that registered hooks with inventory and built the hook inside
+/// `submit!` would call that `unsafe extern "C" fn` instead of this one.
+#[on_shutdown(order = 5)]
+fn __ctor() {
+    println!("hook: __ctor");
 }
 
 /// Hooks in a module without the prelude, where `Option`, `Some`, `None`,
