@@ -4,6 +4,12 @@
 //! Every spawned process is killed when its [`Proc`] drops and has a safety
 //! timeout on every wait, so a broken runtime fails a test instead of hanging
 //! CI.
+//!
+//! Unix only: it sends POSIX signals (`kill(2)`) and reads how a process
+//! died (`ExitStatusExt::signal`). On Windows this library is empty and the
+//! test files are compiled out; the Windows builds of the test programs are
+//! run under Wine from a Linux host instead (`tests/wine.rs`).
+#![cfg(unix)]
 
 pub mod containers;
 

@@ -1,5 +1,9 @@
 //! Issue: foundation. Signals and every way `main` can end run all hooks once,
 //! in order, with the exit status the SPEC gives.
+// Unix only: it sends POSIX signals through the e2e harness, which is Unix
+// only; the Windows builds of the test programs run under Wine from a
+// Linux host instead (tests/e2e/tests/wine.rs).
+#![cfg(unix)]
 use graceful_exit_e2e::{spawn, Ended, SIGHUP, SIGINT, SIGTERM};
 
 const HOOKS: &str = env!("CARGO_BIN_EXE_hooks");

@@ -1,6 +1,10 @@
 //! Issue 9: `graceful_exit::process` stops a child on shutdown (SIGTERM, a
 //! grace period, then SIGKILL), reaps it, and with `own_process_group` a
 //! terminal's Ctrl-C reaches only the parent, which then stops the child.
+// Unix only: it sends POSIX signals through the e2e harness, which is Unix
+// only; the Windows builds of the test programs run under Wine from a
+// Linux host instead (tests/e2e/tests/wine.rs).
+#![cfg(unix)]
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -1,5 +1,9 @@
 //! Issue: output policy. Quiet on success; progress lines with
 //! `GRACEFUL_EXIT_LOG=debug`.
+// Unix only: it sends POSIX signals through the e2e harness, which is Unix
+// only; the Windows builds of the test programs run under Wine from a
+// Linux host instead (tests/e2e/tests/wine.rs).
+#![cfg(unix)]
 use std::process::Command;
 
 use graceful_exit_e2e::{spawn_command, SIGTERM};

@@ -15,6 +15,10 @@
 //!
 //! Everything here but the plain run needs root; it skips with a printed
 //! reason where PID namespaces are not available.
+// Unix only: it sends POSIX signals through the e2e harness, which is Unix
+// only; the Windows builds of the test programs run under Wine from a
+// Linux host instead (tests/e2e/tests/wine.rs).
+#![cfg(unix)]
 use std::process::Command;
 use std::thread;
 use std::time::Duration;

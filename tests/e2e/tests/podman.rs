@@ -17,6 +17,10 @@
 //! missing. The tests take Podman one at a time (a machine-wide lock) so the
 //! stop times are not skewed by each other; containers and images are
 //! removed even when a test fails.
+// Unix only: it sends POSIX signals through the e2e harness, which is Unix
+// only; the Windows builds of the test programs run under Wine from a
+// Linux host instead (tests/e2e/tests/wine.rs).
+#![cfg(unix)]
 use std::path::Path;
 use std::time::Duration;
 

@@ -1,5 +1,9 @@
 //! Issue: reliability. Storms, startup races and everything failing at once
 //! still end in a clean, bounded shutdown.
+// Unix only: it sends POSIX signals through the e2e harness, which is Unix
+// only; the Windows builds of the test programs run under Wine from a
+// Linux host instead (tests/e2e/tests/wine.rs).
+#![cfg(unix)]
 use std::time::{Duration, Instant};
 
 use graceful_exit_e2e::{spawn, try_kill, SIGHUP, SIGINT, SIGTERM};

@@ -1,5 +1,9 @@
 //! Issue: shutdown semantics. Timeouts, the deadline, a second signal, hook
 //! isolation, signal storms, inherited ignored signals, and the examples.
+// Unix only: it sends POSIX signals through the e2e harness, which is Unix
+// only; the Windows builds of the test programs run under Wine from a
+// Linux host instead (tests/e2e/tests/wine.rs).
+#![cfg(unix)]
 use std::time::{Duration, Instant};
 
 use graceful_exit_e2e::{spawn, spawn_command, try_kill, Ended, SIGHUP, SIGINT, SIGTERM};

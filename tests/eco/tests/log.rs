@@ -1,6 +1,10 @@
 //! Issue 9: with the `log` or `tracing` feature and a logger or subscriber
 //! installed, the runtime's reports arrive there (target `graceful_exit`)
 //! instead of on stderr; without one they stay on stderr.
+// Unix only: it sends POSIX signals through the e2e harness, which is Unix
+// only; the Windows builds of the test programs run under Wine from a
+// Linux host instead (tests/e2e/tests/wine.rs).
+#![cfg(unix)]
 use std::process::Command;
 
 use graceful_exit_e2e::{spawn_command, Ended, SIGTERM};

@@ -1,6 +1,10 @@
 //! Issue 9: with the `systemd` feature, `notify_ready()` sends `READY=1` and
 //! the start of shutdown sends `STOPPING=1` to `$NOTIFY_SOCKET`, here a
 //! datagram socket the test binds in place of systemd.
+// Unix only: it sends POSIX signals through the e2e harness, which is Unix
+// only; the Windows builds of the test programs run under Wine from a
+// Linux host instead (tests/e2e/tests/wine.rs).
+#![cfg(unix)]
 use std::os::unix::net::UnixDatagram;
 use std::path::PathBuf;
 use std::process::Command;

@@ -2,7 +2,8 @@
 //! `#[graceful_main]` must compile, warning-free, in a crate that shadows every name they could
 //! accidentally rely on (`std`, `core`, `Result`, `Option`, `Some`, `None`,
 //! `Duration`, `line!`, `module_path!`), under strict lints, with hooks named
-//! like helpers an expansion might declare (`run`, `reason`, `reload`).
+//! like helpers an expansion might declare (`run`, `reason`, `reload`,
+//! `__ctor`).
 //!
 //! Built by `cargo build -p graceful-exit-hygiene` and checked by
 //! `cargo clippy --workspace --all-targets -- -D warnings`.
@@ -93,6 +94,14 @@ fn reload() {
 #[on_reload(order = -1, timeout = "1.5s", name = "reread config", crate = ::graceful_exit)]
 fn reread_config() -> Result<()> {
     flush_stdout()
+}
+
+/// Named like the constructor `inventory::submit!` declares: an expansion
+/// that registered hooks with inventory and built the hook inside
+/// `submit!` would call that `unsafe extern "C" fn` instead of this one.
+#[on_shutdown(order = 5)]
+fn __ctor() {
+    println!("hook: __ctor");
 }
 
 /// Hooks in a module without the prelude, where `Option`, `Some`, `None`,

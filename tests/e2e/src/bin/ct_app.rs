@@ -4,7 +4,9 @@
 //! With the argument `orphan` it first leaves an orphaned grandchild behind
 //! (see `ct_reaper`), without reaping it: the control for the reaper test.
 
-use graceful_exit::{graceful_main, on_shutdown, ShutdownReason};
+#[cfg(unix)]
+use graceful_exit::graceful_main;
+use graceful_exit::{on_shutdown, ShutdownReason};
 
 #[on_shutdown]
 fn first() {
@@ -22,6 +24,15 @@ fn third(reason: &ShutdownReason) {
     println!("hook: third reason={reason}");
 }
 
+// Unix only: it reports its parent pid and leaves an orphan for PID 1 to
+// reap, which only the Linux PID-namespace tests look at.
+#[cfg(not(unix))]
+fn main() {
+    eprintln!("ct_app: a Unix-only test program (PID 1 and orphans)");
+    std::process::exit(2);
+}
+
+#[cfg(unix)]
 #[graceful_main]
 fn main() {
     println!(
