@@ -313,10 +313,12 @@ fn generate(hook: &Hook, keys: &HookArgs, func: &ItemFn, takes_reason: bool) -> 
     quote! {
         #allow
         #func
+        // Registered by a constructor (`inventory`), which every linker
+        // keeps. The hook is built outside `submit!` so that the user's
+        // function is not looked up among the items inventory's expansion
+        // declares (`__ctor`, …): a hook named `__ctor` works.
         const _: () = {
-            #[#private::linkme::distributed_slice(#private::HOOKS)]
-            #[linkme(crate = #private::linkme)]
-            static __GRACEFUL_EXIT_HOOK: #private::StaticHook = #private::StaticHook {
+            const __GRACEFUL_EXIT_HOOK: #private::StaticHook = #private::StaticHook {
                 name: #name,
                 order: #order,
                 module_path: #private::module_path!(),
@@ -325,6 +327,7 @@ fn generate(hook: &Hook, keys: &HookArgs, func: &ItemFn, takes_reason: bool) -> 
                 kind: #private::Kind::#kind,
                 run: |#param: &#private::ShutdownReason| -> #private::Outcome { #convert },
             };
+            #private::inventory::submit! { __GRACEFUL_EXIT_HOOK }
         };
     }
 }

@@ -71,7 +71,7 @@ pub use watcher::InstallError;
 /// Items the macro expansions use. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::hooks::{HookResult, Kind, StaticHook, HOOKS};
+    pub use crate::hooks::{HookResult, Kind, StaticHook};
     /// What a declared hook's wrapper returns.
     pub type Outcome = core::result::Result<(), std::string::String>;
     pub use crate::settings::BrokenPipe;
@@ -79,7 +79,7 @@ pub mod __private {
     pub use core::option::Option::{None, Some};
     pub use core::result::Result;
     pub use core::{line, module_path};
-    pub use linkme;
+    pub use inventory;
     pub use std::time::Duration;
 
     /// The duration grammar, for the macro crate's agreement test.

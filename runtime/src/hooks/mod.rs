@@ -2,11 +2,11 @@
 //! hook runs at most once".
 //!
 //! Hooks come from two sources: functions marked `#[on_shutdown]` /
-//! `#[on_reload]`, collected at link time into [`HOOKS`], and hooks
+//! `#[on_reload]`, registered before `main` (`inventory`), and hooks
 //! registered at run time ([`Hook`](crate::Hook), [`on_shutdown_fn`],
 //! [`guard`](crate::guard)). [`close`] ends registration when a shutdown
 //! begins and returns both merged into one list sorted by [`SortKey`], so
-//! the order never depends on link order. [`sequence`] runs such a list.
+//! the order never depends on link or registration order. [`sequence`] runs such a list.
 #![forbid(unsafe_code)]
 
 pub(crate) mod api;
@@ -95,22 +95,27 @@ impl fmt::Debug for StaticHook {
     }
 }
 
-/// Every `#[on_shutdown]` and `#[on_reload]` function of the program, in
-/// link order.
-#[doc(hidden)]
-#[linkme::distributed_slice]
-pub static HOOKS: [StaticHook];
+// Every `#[on_shutdown]` and `#[on_reload]` function of the program: each
+// expansion's `inventory::submit!` adds its `StaticHook` from a constructor
+// that runs before `main`, in no particular order.
+inventory::collect!(StaticHook);
+
+/// The declared hooks, in the order `inventory` yields them (no meaning:
+/// [`SortKey`] decides the run order).
+fn declared() -> impl Iterator<Item = &'static StaticHook> {
+    inventory::iter::<StaticHook>.into_iter()
+}
 
 /// Where a hook sorts among others of the same `order`: declared hooks
-/// first, by module path, line and name (link order only as the last
-/// resort), then run-time hooks in registration order.
+/// first, by module path, line and name (the order they registered in only
+/// as the last resort), then run-time hooks in registration order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Place {
     Declared {
         module_path: &'static str,
         line: u32,
         name: &'static str,
-        link_index: usize,
+        registration: usize,
     },
     Registered {
         sequence: u64,
@@ -149,7 +154,7 @@ impl Entry {
 
 /// The declared hooks of `kind` plus `registered`, in run order.
 fn merge(kind: Kind, mut keyed: Vec<(SortKey, Entry)>) -> Vec<Entry> {
-    for (link_index, hook) in HOOKS.iter().enumerate() {
+    for (registration, hook) in declared().enumerate() {
         if hook.kind != kind {
             continue;
         }
@@ -159,7 +164,7 @@ fn merge(kind: Kind, mut keyed: Vec<(SortKey, Entry)>) -> Vec<Entry> {
                 module_path: hook.module_path,
                 line: hook.line,
                 name: hook.name,
-                link_index,
+                registration,
             },
         };
         let entry = Entry {
@@ -185,7 +190,7 @@ mod tests {
                 module_path: "zzz",
                 line: 99,
                 name: "z",
-                link_index: 9,
+                registration: 9,
             },
         };
         let registered = SortKey {

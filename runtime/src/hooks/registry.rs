@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use super::slot::{Action, Slot};
-use super::{merge, Call, Entry, Kind, Place, SortKey, HOOKS};
+use super::{declared, merge, Call, Entry, Kind, Place, SortKey};
 
 /// A run-time hook in the registry.
 struct Registered {
@@ -111,7 +111,7 @@ pub(crate) fn reload_hooks() -> Vec<Entry> {
 
 /// Whether the program declares a reload hook (`#[on_reload]`).
 pub(crate) fn declares_reload_hooks() -> bool {
-    HOOKS.iter().any(|hook| hook.kind == Kind::Reload)
+    declared().any(|hook| hook.kind == Kind::Reload)
 }
 
 fn take_kind(registry: &mut Registry, kind: Kind) -> Vec<(SortKey, Entry)> {

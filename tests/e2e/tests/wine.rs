@@ -10,11 +10,9 @@
 //! Ctrl-Break and console close events cannot be sent, so only Ctrl-C and
 //! the ways `main` can end are covered here.
 //!
-//! KNOWN FAILING on windows-gnu until hooks are registered some other way:
-//! every test below except `no_macro_runtime_hook_...` needs `#[on_shutdown]`
-//! hooks, and GNU ld's `--gc-sections` drops linkme's sections
-//! (dtolnay/linkme#25), so none of those hooks runs. The control test
-//! passes today: Wine, Ctrl-C and hooks registered at run time all work.
+//! Every test but `no_macro_...` needs `#[on_shutdown]` hooks, so each
+//! fails if the declared-hook list comes out empty on windows-gnu (as it did
+//! when hooks were gathered in link sections GNU ld drops).
 // Unix only: it drives `wine` with POSIX signals through the e2e harness.
 #![cfg(unix)]
 
@@ -109,9 +107,7 @@ fn hooks_mode(mode: &str, reason: &str, code: i32) -> Option<Ended> {
         .filter_map(|rest| rest.split_whitespace().next())
         .collect();
     if hooks != HOOKS {
-        ended.fail(&format!(
-            "hooks ran as {hooks:?}, expected {HOOKS:?} (known on windows-gnu: #[on_shutdown] hooks are not registered, dtolnay/linkme#25)"
-        ));
+        ended.fail(&format!("hooks ran as {hooks:?}, expected {HOOKS:?}"));
     }
     if !lines(&ended).contains(&last.as_str()) {
         ended.fail(&format!("expected the line {last:?}"));
@@ -122,8 +118,8 @@ fn hooks_mode(mode: &str, reason: &str, code: i32) -> Option<Ended> {
     Some(ended)
 }
 
-/// Control: no `#[on_shutdown]`, so it passes on windows-gnu today. A hook
-/// registered at run time runs on Ctrl-C, and `exit_code = 9` applies.
+/// A hook registered at run time runs on Ctrl-C, and `exit_code = 9`
+/// applies.
 #[test]
 fn no_macro_runtime_hook_runs_on_ctrl_c_and_exit_code_applies() {
     let Some(dir) = wine_bins("no_macro") else {
@@ -140,8 +136,7 @@ fn no_macro_runtime_hook_runs_on_ctrl_c_and_exit_code_applies() {
     }
 }
 
-/// KNOWN FAILING on windows-gnu (dtolnay/linkme#25): the README's
-/// quickstart, stopped with Ctrl-C, runs its three hooks in order and exits
+/// The README's quickstart, stopped with Ctrl-C, runs its three hooks in order and exits
 /// 130 as a shell expects.
 #[test]
 fn quickstart_ctrl_c_runs_three_hooks_in_order_and_exits_130() {
@@ -162,7 +157,7 @@ fn quickstart_ctrl_c_runs_three_hooks_in_order_and_exits_130() {
         .collect();
     if numbered != expected {
         ended.fail(&format!(
-            "hooks printed {numbered:?}, expected {expected:?} (known on windows-gnu: #[on_shutdown] hooks are not registered, dtolnay/linkme#25)"
+            "hooks printed {numbered:?}, expected {expected:?}"
         ));
     }
     if ended.code() != Some(130) {
@@ -170,13 +165,13 @@ fn quickstart_ctrl_c_runs_three_hooks_in_order_and_exits_130() {
     }
 }
 
-/// KNOWN FAILING on windows-gnu (dtolnay/linkme#25).
+/// `main` returning runs every hook, then exits 0.
 #[test]
 fn hooks_return_exits_0_after_all_hooks() {
     hooks_mode("return", "main returned", 0);
 }
 
-/// KNOWN FAILING on windows-gnu (dtolnay/linkme#25).
+/// `main` returning `Err` prints it as std does, runs every hook, exits 1.
 #[test]
 fn hooks_err_prints_like_std_and_exits_1() {
     if let Some(ended) = hooks_mode("err", "main returned an error", 1) {
@@ -186,13 +181,13 @@ fn hooks_err_prints_like_std_and_exits_1() {
     }
 }
 
-/// KNOWN FAILING on windows-gnu (dtolnay/linkme#25).
+/// `exit(7)` runs every hook, then exits 7.
 #[test]
 fn hooks_exit7_exits_7_after_all_hooks() {
     hooks_mode("exit7", "exit(7) called", 7);
 }
 
-/// KNOWN FAILING on windows-gnu (dtolnay/linkme#25).
+/// A panic in `main` runs every hook, then exits 101.
 #[test]
 fn hooks_panic_runs_hooks_and_exits_101() {
     if let Some(ended) = hooks_mode("panic", "main panicked", 101) {
