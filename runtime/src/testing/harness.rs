@@ -39,6 +39,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+#[cfg(unix)]
 use crate::Signal;
 
 /// How long any single wait may take unless [`Program::timeout`] says.
