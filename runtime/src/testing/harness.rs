@@ -64,6 +64,16 @@ impl Program {
         }
     }
 
+    /// A prepared command, as it is: no progress lines unless asked for
+    /// ([`Program::progress`]). For wrappers (`unshare`, `podman`, `wine`,
+    /// `nohup`) around the program under test.
+    pub fn from_command(command: Command) -> Program {
+        Program {
+            command,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
     /// Adds an argument.
     #[must_use]
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Program {

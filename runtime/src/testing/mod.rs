@@ -20,7 +20,7 @@
 //! Tests that register hooks should not run in parallel with tests that call
 //! `run_hooks` (`cargo test -- --test-threads=1`, or one `#[test]` for both).
 //!
-//! With the feature `harness`, [`Program`] starts the program's own binary
+//! With the feature `harness`, `testing::Program` starts the program's own binary
 //! and tests it under real signals.
 #![forbid(unsafe_code)]
 

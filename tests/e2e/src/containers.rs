@@ -17,7 +17,7 @@
 //! reason so the test can return early instead of failing where the machine
 //! cannot do it (a laptop without root, an unprivileged container).
 //!
-//! Every command runs through the harness ([`spawn_command`]) with a safety
+//! Every command runs through the harness ([`Program`]) with a safety
 //! timeout and is killed if it overruns.
 
 use std::fmt::Write as _;
@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::{is_root, on_path, spawn_command, Ended, Proc, SAFETY};
+use crate::{is_root, on_path, Ended, Program, Running, SAFETY};
 
 /// Prints why the calling test is skipped and returns `None`, or passes the
 /// probe's value through. Use as `let Some(x) = or_skip(probe()) else { return };`.
@@ -48,15 +48,17 @@ pub fn or_skip<T>(probe: Result<T, String>) -> Option<T> {
 /// ended.
 #[track_caller]
 pub fn run(command: &mut Command, limit: Duration) -> Ended {
-    spawn_command(command).wait_end_within(limit)
+    let taken = std::mem::replace(command, Command::new("true"));
+    Program::from_command(taken).start().wait_within(limit)
 }
 
 /// Like [`run`], and fails the test unless the command exits with 0.
 #[track_caller]
 pub fn run_ok(command: &mut Command, limit: Duration) -> Ended {
+    let shown = format!("{command:?}");
     let ended = run(command, limit);
     if !ended.status.success() {
-        ended.fail(&format!("{command:?} failed"));
+        ended.fail(&format!("{shown} failed"));
     }
     ended
 }
@@ -194,8 +196,8 @@ pub fn pid_namespace(args: &[&str]) -> Command {
 
 /// The namespace's PID 1, seen from the host: the child `unshare` forked.
 #[track_caller]
-pub fn namespace_init(unshare: &Proc) -> ProcessInfo {
-    only_child(unshare.pid())
+pub fn namespace_init(unshare: &Running) -> ProcessInfo {
+    only_child(i32::try_from(unshare.pid()).unwrap_or(i32::MAX))
 }
 
 // ---------------------------------------------------------------------------
@@ -373,7 +375,8 @@ pub struct Image<'a> {
 
 impl<'a> Image<'a> {
     /// Starts a detached container `graceful-exit-e2e-NAME-PID` from this
-    /// image, without a network, with `options` before the image and
+    /// image, without a network, with the runtime's progress lines on (so
+    /// `Ended::hooks` reads its logs), `options` before the image and
     /// `command` (empty: the image's `CMD`) after it.
     #[track_caller]
     pub fn start(&self, name: &str, options: &[&str], command: &[&str]) -> Container<'a> {
@@ -386,6 +389,7 @@ impl<'a> Image<'a> {
             "--detach",
             "--pull=never",
             "--network=none",
+            "--env=GRACEFUL_EXIT_LOG=debug",
             "--name",
             &container.name,
         ];

@@ -1,260 +1,82 @@
-//! Harness for the end-to-end tests: spawn a real program, sync on its
-//! output, send it real signals, and collect how it ended.
+//! What the end-to-end tests share. The programs under test run under the
+//! crate's own harness, [`graceful_exit::testing::Program`] (feature
+//! `harness`): started, synced on a line they print, sent real signals,
+//! waited for with a safety timeout and killed if a test fails; how they
+//! ended is asserted with `Ended::expect_hooks`, `expect_signal`,
+//! `expect_code`.
 //!
-//! Every spawned process is killed when its [`Proc`] drops and has a safety
-//! timeout on every wait, so a broken runtime fails a test instead of hanging
-//! CI.
-//!
-//! Unix only: it sends POSIX signals (`kill(2)`) and reads how a process
-//! died (`ExitStatusExt::signal`). On Windows this library is empty and the
-//! test files are compiled out; the Windows builds of the test programs are
-//! run under Wine from a Linux host instead (`tests/wine.rs`).
+//! Unix only: the tests send POSIX signals and read how a process died. On
+//! Windows this library is empty and the test files are compiled out; the
+//! Windows builds of the test programs are run under Wine from a Linux host
+//! instead (`tests/wine.rs`).
 #![cfg(unix)]
 
 pub mod containers;
 
-use std::io::{BufRead, BufReader, Read};
-use std::os::unix::process::ExitStatusExt;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-/// How long any single wait may take before the test fails.
-pub const SAFETY: Duration = Duration::from_secs(20);
+pub use graceful_exit::testing::{Ended, Program, Running, DEFAULT_TIMEOUT as SAFETY};
+pub use graceful_exit::Signal;
+pub use libc::{SIGCONT, SIGKILL, SIGSTOP};
 
-pub use libc::{SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGTERM, SIGUSR1};
+/// The hooks of the `hooks` program, in run order: its own three and the
+/// one it gets from `hooklib`.
+pub const HOOKS: [&str; 4] = ["first", "hooklib_disconnect", "second", "last"];
 
-/// A running test program.
-pub struct Proc {
-    child: Option<Child>,
-    stdout: Receiver<String>,
-    stdout_seen: Vec<String>,
-    stderr: Option<JoinHandle<String>>,
-    /// When it was spawned.
-    pub spawned: Instant,
+/// Starts `program` with `args` (progress lines on).
+pub fn start(program: &str, args: &[&str]) -> Running {
+    Program::new(program).args(args).start()
 }
 
-/// How a program ended.
-#[derive(Debug)]
-pub struct Ended {
-    pub status: ExitStatus,
-    /// Every stdout line, in order.
-    pub stdout: Vec<String>,
-    pub stderr: String,
-    /// When the process was seen to exit.
-    pub at: Instant,
+/// Starts `program` with `args` and waits for its `ready` line.
+#[track_caller]
+pub fn start_ready(program: &str, args: &[&str]) -> Running {
+    let mut running = start(program, args);
+    running.wait_ready();
+    running
 }
 
-impl Ended {
-    /// The signal that killed it, if any.
-    pub fn signal(&self) -> Option<i32> {
-        self.status.signal()
-    }
-
-    /// The exit code, if it exited.
-    pub fn code(&self) -> Option<i32> {
-        self.status.code()
-    }
-
-    /// Stdout lines that start with `prefix`, in order.
-    pub fn lines_starting(&self, prefix: &str) -> Vec<&str> {
-        self.stdout
-            .iter()
-            .filter(|line| line.starts_with(prefix))
-            .map(String::as_str)
-            .collect()
-    }
-
-    /// The names of the hooks that ran, from their `hook: NAME ...` lines.
-    pub fn hooks(&self) -> Vec<&str> {
-        self.lines_starting("hook: ")
-            .into_iter()
-            .filter_map(|line| line["hook: ".len()..].split_whitespace().next())
-            .collect()
-    }
-
-    /// Panics with everything the program printed.
-    #[track_caller]
-    pub fn fail(&self, why: &str) -> ! {
-        panic!(
-            "{why}\nstatus: {:?}\nstdout:\n{}\nstderr:\n{}",
-            self.status,
-            self.stdout.join("\n"),
-            self.stderr
-        )
-    }
+/// Starts `program`, waits for `ready`, sends `signal`, and returns how it
+/// ended.
+#[track_caller]
+pub fn stop_with(program: &str, args: &[&str], signal: Signal) -> Ended {
+    let mut running = start_ready(program, args);
+    running.signal(signal);
+    running.wait()
 }
 
-/// Spawns `program` with `args`, stdout and stderr piped.
-pub fn spawn(program: &str, args: &[&str]) -> Proc {
-    spawn_command(Command::new(program).args(args))
-}
-
-/// Spawns a prepared command, stdout and stderr piped, stdin closed.
-pub fn spawn_command(command: &mut Command) -> Proc {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| panic!("cannot spawn {command:?}: {error}"));
-    let spawned = Instant::now();
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let (sender, receiver) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let stderr = thread::spawn(move || {
-        let mut text = String::new();
-        let _ = BufReader::new(stderr).read_to_string(&mut text);
-        text
-    });
-    Proc {
-        child: Some(child),
-        stdout: receiver,
-        stdout_seen: Vec::new(),
-        stderr: Some(stderr),
-        spawned,
-    }
-}
-
-impl Proc {
-    /// The process id.
-    pub fn pid(&self) -> i32 {
-        let child = self.child.as_ref().expect("process still owned");
-        i32::try_from(child.id()).expect("pid fits in i32")
-    }
-
-    /// Waits (up to [`SAFETY`]) for a stdout line that starts with `prefix`
-    /// and returns it. Panics with the output so far if it never comes.
-    #[track_caller]
-    pub fn wait_for(&mut self, prefix: &str) -> String {
-        let until = Instant::now() + SAFETY;
-        loop {
-            let left = until.saturating_duration_since(Instant::now());
-            match self.stdout.recv_timeout(left) {
-                Ok(line) => {
-                    self.stdout_seen.push(line.clone());
-                    if line.starts_with(prefix) {
-                        return line;
-                    }
-                }
-                Err(RecvTimeoutError::Timeout) => {
-                    let ended = self.kill_and_collect();
-                    ended.fail(&format!(
-                        "no line starting with {prefix:?} within {SAFETY:?}"
-                    ));
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    let ended = self.wait_end();
-                    ended.fail(&format!(
-                        "stdout closed before a line starting with {prefix:?}"
-                    ));
-                }
-            }
-        }
-    }
-
-    /// Waits for the `ready` line every test program prints once its
-    /// handlers are installed.
-    #[track_caller]
-    pub fn ready(&mut self) {
-        self.wait_for("ready");
-    }
-
-    /// Sends `signal` to the process.
-    pub fn signal(&self, signal: i32) {
-        kill(self.pid(), signal);
-    }
-
-    /// Waits (up to [`SAFETY`]) for the process to end and collects its
-    /// output. Kills it and fails the test if it does not end in time.
-    #[track_caller]
-    pub fn wait_end(&mut self) -> Ended {
-        self.wait_end_within(SAFETY)
-    }
-
-    /// Like [`Proc::wait_end`] with a tighter safety timeout.
-    #[track_caller]
-    pub fn wait_end_within(&mut self, limit: Duration) -> Ended {
-        let until = Instant::now() + limit;
-        loop {
-            let child = self.child.as_mut().expect("process still owned");
-            match child.try_wait() {
-                Ok(Some(status)) => return self.collect(status),
-                Ok(None) if Instant::now() < until => thread::sleep(Duration::from_millis(2)),
-                Ok(None) => {
-                    let ended = self.kill_and_collect();
-                    ended.fail(&format!("process did not end within {limit:?}"));
-                }
-                Err(error) => panic!("try_wait failed: {error}"),
-            }
-        }
-    }
-
-    fn kill_and_collect(&mut self) -> Ended {
-        let child = self.child.as_mut().expect("process still owned");
-        let _ = child.kill();
-        let status = child.wait().expect("wait after kill");
-        self.collect(status)
-    }
-
-    fn collect(&mut self, status: ExitStatus) -> Ended {
-        let at = Instant::now();
-        self.child = None;
-        let mut stdout = std::mem::take(&mut self.stdout_seen);
-        // The reader thread ends at EOF; grandchildren holding the pipe open
-        // could delay that, so bound the wait.
-        let until = Instant::now() + Duration::from_secs(5);
-        while let Ok(line) = self
-            .stdout
-            .recv_timeout(until.saturating_duration_since(Instant::now()))
-        {
-            stdout.push(line);
-        }
-        let stderr = self
-            .stderr
-            .take()
-            .map(|handle| handle.join().unwrap_or_default())
-            .unwrap_or_default();
-        Ended {
-            status,
-            stdout,
-            stderr,
-            at,
-        }
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.child {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// Sends `signal` to `pid`; fails the test if it cannot.
-pub fn kill(pid: i32, signal: i32) {
+/// Sends signal `number` to the host process `pid` (as `/proc` names it);
+/// fails the test if it cannot.
+#[track_caller]
+pub fn kill(pid: i32, number: i32) {
+    // SAFETY: kill(2) has no memory-safety preconditions.
+    let sent = unsafe { libc::kill(pid, number) == 0 };
     assert!(
-        try_kill(pid, signal),
-        "kill({pid}, {signal}) failed: {}",
+        sent,
+        "kill({pid}, {number}) failed: {}",
         std::io::Error::last_os_error()
     );
 }
 
-/// Sends `signal` to `pid`; `false` if it could not (e.g. it has exited).
-pub fn try_kill(pid: i32, signal: i32) -> bool {
+/// Sends signal `number` to `pid`; `false` if it could not (it has exited).
+pub fn try_kill(pid: u32, number: i32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
     // SAFETY: kill(2) has no memory-safety preconditions.
-    unsafe { libc::kill(pid, signal) == 0 }
+    unsafe { libc::kill(pid, number) == 0 }
+}
+
+/// Sends signal `number` to the process group `leader` leads; `false` if
+/// it could not.
+pub fn signal_group(leader: u32, number: i32) -> bool {
+    let Ok(group) = libc::pid_t::try_from(leader) else {
+        return false;
+    };
+    // SAFETY: kill(2) has no memory-safety preconditions.
+    unsafe { libc::kill(-group, number) == 0 }
 }
 
 /// Whether this process runs as root (container and namespace tests need it).
@@ -269,6 +91,18 @@ pub fn on_path(program: &str) -> bool {
         .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
 }
 
+/// A pseudo-random delay in `0..max`, from the clock and `salt` (no RNG
+/// dependency), to stop a program at arbitrary moments.
+pub fn jitter(max: Duration, salt: u32) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mixed = nanos
+        .wrapping_mul(2_654_435_761)
+        .wrapping_add(salt.wrapping_mul(40_503));
+    max.mul_f64(f64::from(mixed % 1000) / 1000.0)
+}
+
 /// For the PID 1 test programs: starts `sh`, which starts a short `sleep` in
 /// the background and exits at once, so the `sleep` is orphaned and adopted
 /// by PID 1 (or the nearest subreaper). Neither is waited for here: only a
@@ -277,16 +111,17 @@ pub fn on_path(program: &str) -> bool {
 // The zombies are the point.
 #[allow(clippy::zombie_processes)]
 pub fn leave_orphan() -> String {
-    let mut shell = Command::new("sh")
+    let Ok(mut shell) = Command::new("sh")
         .args(["-c", "sleep 0.2 & echo $!"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()
-        .expect("spawn sh");
+    else {
+        return "none: cannot start sh".to_owned();
+    };
     let mut line = String::new();
-    let stdout = shell.stdout.take().expect("piped");
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read pid");
+    if let Some(stdout) = shell.stdout.take() {
+        let _ = BufReader::new(stdout).read_line(&mut line);
+    }
     line.trim().to_owned()
 }

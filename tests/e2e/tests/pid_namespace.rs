@@ -1,4 +1,4 @@
-//! Issues 6 and 10: PID 1, shells and inits, in a real PID namespace
+//! PID 1, shells and inits, in a real PID namespace
 //! (`unshare --pid --fork --mount-proc`), the way a container runs them.
 //!
 //! - A shell as PID 1 (`sh -c "APP"`) drops SIGTERM: the hooks never run
@@ -15,9 +15,7 @@
 //!
 //! Everything here but the plain run needs root; it skips with a printed
 //! reason where PID namespaces are not available.
-// Unix only: it sends POSIX signals through the e2e harness, which is Unix
-// only; the Windows builds of the test programs run under Wine from a
-// Linux host instead (tests/e2e/tests/wine.rs).
+// Unix only: PID namespaces and POSIX signals.
 #![cfg(unix)]
 use std::process::Command;
 use std::thread;
@@ -27,7 +25,9 @@ use graceful_exit_e2e::containers::{
     children, eventually, namespace_init, only_child, or_skip, pid_namespace, pid_namespace_usable,
     process, sh_quote,
 };
-use graceful_exit_e2e::{kill, on_path, spawn_command, Ended, SIGKILL, SIGTERM};
+use graceful_exit_e2e::{kill, on_path, Ended, Program, Signal, SIGKILL};
+
+const SIGTERM: i32 = libc::SIGTERM;
 
 const APP: &str = env!("CARGO_BIN_EXE_ct_app");
 const REAPER: &str = env!("CARGO_BIN_EXE_ct_reaper");
@@ -36,27 +36,23 @@ const WARNING: &str = "graceful-exit: this process (pid ";
 /// `--features ctrlc` picks the ctrlc backend, which cannot reap zombies.
 const CTRLC_BACKEND: bool = cfg!(feature = "ctrlc");
 
-/// `unshare … ARGS` with `GRACEFUL_EXIT_QUIET` unset, so the warning shows.
+/// `unshare … ARGS` with `GRACEFUL_EXIT_QUIET` unset, so the warning shows,
+/// and the runtime's progress lines on, so `Ended::hooks` sees the hooks.
 fn in_namespace(args: &[&str]) -> Command {
     let mut command = pid_namespace(args);
-    command.env_remove("GRACEFUL_EXIT_QUIET");
+    command
+        .env_remove("GRACEFUL_EXIT_QUIET")
+        .env("GRACEFUL_EXIT_LOG", "debug");
     command
 }
 
 #[track_caller]
 fn assert_all_hooks_and_143(ended: &Ended) {
-    if ended.hooks() != ALL {
-        ended.fail(&format!(
-            "hooks ran as {:?}, expected {ALL:?}",
-            ended.hooks()
-        ));
-    }
+    ended.expect_hooks(&ALL);
     if ended.lines_starting("hook: third") != ["hook: third reason=SIGTERM"] {
         ended.fail("the last hook did not see SIGTERM as the reason");
     }
-    if ended.code() != Some(128 + SIGTERM) {
-        ended.fail("expected exit code 143 (128 + SIGTERM)");
-    }
+    ended.expect_code(Signal::TERM.shell_status());
 }
 
 #[track_caller]
@@ -72,8 +68,8 @@ fn shell_as_pid1_drops_sigterm_so_no_hook_runs_and_the_app_warns() {
         return;
     };
     let script = sh_quote(APP);
-    let mut unshare = spawn_command(&mut in_namespace(&["sh", "-c", &script]));
-    unshare.ready();
+    let mut unshare = Program::from_command(in_namespace(&["sh", "-c", &script])).start();
+    unshare.wait_ready();
     let shell = namespace_init(&unshare);
     let app = only_child(shell.pid);
     assert_eq!(shell.comm, "sh", "PID 1 should be the shell: {shell:?}");
@@ -97,10 +93,9 @@ fn shell_as_pid1_drops_sigterm_so_no_hook_runs_and_the_app_warns() {
     // What `docker stop` does after its grace period: SIGKILL, which takes
     // the whole namespace down. No hook gets to run.
     kill(shell.pid, SIGKILL);
-    let ended = unshare.wait_end();
-    if !ended.hooks().is_empty() {
-        ended.fail("hooks ran although SIGTERM never reached the app");
-    }
+    let ended = unshare.wait();
+    // SIGTERM never reached the app.
+    ended.expect_hooks(&[]);
     // (`unshare` then tries to die by the same signal; util-linux 2.38
     // cannot re-raise SIGKILL and exits 1 instead, so its status says
     // little here.)
@@ -134,12 +129,12 @@ fn exec_makes_the_app_pid1_and_sigterm_runs_every_hook_exit_143() {
         return;
     };
     let script = format!("exec {}", sh_quote(APP));
-    let mut unshare = spawn_command(&mut in_namespace(&["sh", "-c", &script]));
-    unshare.ready();
+    let mut unshare = Program::from_command(in_namespace(&["sh", "-c", &script])).start();
+    unshare.wait_ready();
     let init = namespace_init(&unshare);
     assert_eq!(init.comm, "ct_app", "the app should be PID 1: {init:?}");
     kill(init.pid, SIGTERM);
-    let ended = unshare.wait_end();
+    let ended = unshare.wait();
     if ended.lines_starting("pid 1 ") != ["pid 1 ppid 0"] {
         ended.fail("the app did not run as PID 1");
     }
@@ -151,14 +146,14 @@ fn exec_makes_the_app_pid1_and_sigterm_runs_every_hook_exit_143() {
 fn under_init(init_args: &[&str], init_name: &str) {
     let mut args = init_args.to_vec();
     args.push(APP);
-    let mut unshare = spawn_command(&mut in_namespace(&args));
-    unshare.ready();
+    let mut unshare = Program::from_command(in_namespace(&args)).start();
+    unshare.wait_ready();
     let init = namespace_init(&unshare);
     assert_eq!(init.comm, init_name, "PID 1 should be the init: {init:?}");
     let app = only_child(init.pid);
     assert_eq!(app.comm, "ct_app", "the init's child: {app:?}");
     kill(init.pid, SIGTERM);
-    let ended = unshare.wait_end();
+    let ended = unshare.wait();
     // The app is not PID 1, so it dies by SIGTERM; the init reports that as
     // 128 + 15, and `unshare` passes the code on.
     assert_all_hooks_and_143(&ended);
@@ -203,8 +198,9 @@ fn tini_in_front_of_a_shell_without_exec_still_loses_the_hooks() {
         return;
     }
     let script = format!("{}; echo done", sh_quote(APP));
-    let mut unshare = spawn_command(&mut in_namespace(&["tini", "--", "sh", "-c", &script]));
-    unshare.ready();
+    let mut unshare =
+        Program::from_command(in_namespace(&["tini", "--", "sh", "-c", &script])).start();
+    unshare.wait_ready();
     let tini = namespace_init(&unshare);
     let shell = only_child(tini.pid);
     let app = only_child(shell.pid);
@@ -213,13 +209,12 @@ fn tini_in_front_of_a_shell_without_exec_still_loses_the_hooks() {
         ("tini", "sh", "ct_app")
     );
     kill(tini.pid, SIGTERM);
-    let ended = unshare.wait_end();
+    let ended = unshare.wait();
     if !ended.hooks().is_empty() || !ended.lines_starting("done").is_empty() {
         ended.fail("the app should have been killed without running its hooks");
     }
-    if ended.code() != Some(128 + SIGTERM) {
-        ended.fail("tini should report the shell's death by SIGTERM as 143");
-    }
+    // tini reports the shell's death by SIGTERM as 143.
+    ended.expect_code(Signal::TERM.shell_status());
     if process(app.pid).is_some() {
         ended.fail("the app outlived its namespace");
     }
@@ -233,8 +228,8 @@ fn reap_zombies_as_pid1_reaps_an_orphaned_grandchild() {
 
     // Control: the same orphan under a PID 1 that does not reap stays a
     // zombie (the orphaned `sleep`, and the `sh` nobody waited for).
-    let mut unshare = spawn_command(&mut in_namespace(&[APP, "orphan"]));
-    unshare.ready();
+    let mut unshare = Program::from_command(in_namespace(&[APP, "orphan"])).start();
+    unshare.wait_ready();
     let init = namespace_init(&unshare);
     let zombies = || {
         children(init.pid)
@@ -244,17 +239,17 @@ fn reap_zombies_as_pid1_reaps_an_orphaned_grandchild() {
     };
     if !eventually(Duration::from_secs(5), || zombies() == 2) {
         kill(init.pid, SIGKILL);
-        unshare.wait_end().fail(&format!(
+        unshare.wait().fail(&format!(
             "control: expected 2 zombies under a PID 1 that does not reap, found {:?}",
             children(init.pid)
         ));
     }
     kill(init.pid, SIGTERM);
-    assert_all_hooks_and_143(&unshare.wait_end());
+    assert_all_hooks_and_143(&unshare.wait());
 
     // `reap_zombies = true`: PID 1 collects both.
-    let mut unshare = spawn_command(&mut in_namespace(&[REAPER]));
-    unshare.ready();
+    let mut unshare = Program::from_command(in_namespace(&[REAPER])).start();
+    unshare.wait_ready();
     let init = namespace_init(&unshare);
     assert_eq!(
         init.comm, "ct_reaper",
@@ -266,14 +261,14 @@ fn reap_zombies_as_pid1_reaps_an_orphaned_grandchild() {
         let left = children(init.pid);
         kill(init.pid, SIGKILL);
         unshare
-            .wait_end()
+            .wait()
             .fail(&format!("children left under the reaper: {left:?}"));
     }
     kill(init.pid, SIGTERM);
-    let ended = unshare.wait_end();
-    if ended.hooks() != ["reaper"] || ended.code() != Some(128 + SIGTERM) {
-        ended.fail("expected the hook and exit code 143");
-    }
+    let ended = unshare.wait();
+    ended
+        .expect_hooks(&["reaper"])
+        .expect_code(Signal::TERM.shell_status());
     if ended.lines_starting("pid 1 ") != ["pid 1 ppid 0"] {
         ended.fail("the reaper did not run as PID 1");
     }
@@ -287,17 +282,13 @@ fn reap_zombies_as_pid1_reaps_an_orphaned_grandchild() {
 
 #[test]
 fn no_warning_in_a_plain_run() {
-    let mut command = Command::new(APP);
-    command.env_remove("GRACEFUL_EXIT_QUIET");
-    let mut app = spawn_command(&mut command);
-    app.ready();
-    app.signal(SIGTERM);
-    let ended = app.wait_end();
-    if ended.hooks() != ALL || ended.signal() != Some(SIGTERM) {
-        ended.fail("a plain run should run every hook and die by SIGTERM");
-    }
-    if !ended.stderr.is_empty() {
-        ended.fail("a plain run should print nothing on stderr");
+    let mut app = Program::new(APP).env("GRACEFUL_EXIT_QUIET", "0").start();
+    app.wait_ready();
+    app.signal(Signal::TERM);
+    let ended = app.wait();
+    ended.expect_hooks(&ALL).expect_signal(Signal::TERM);
+    if ended.stderr.contains(WARNING) {
+        ended.fail("a plain run should not warn");
     }
 }
 
@@ -309,12 +300,12 @@ fn quiet_silences_the_warning_behind_a_shell_as_pid1() {
     let script = sh_quote(APP);
     let mut command = pid_namespace(&["sh", "-c", &script]);
     command.env("GRACEFUL_EXIT_QUIET", "1");
-    let mut unshare = spawn_command(&mut command);
-    unshare.ready();
+    let mut unshare = Program::from_command(command).start();
+    unshare.wait_ready();
     let shell = namespace_init(&unshare);
     assert_eq!(shell.comm, "sh", "PID 1 should be the shell: {shell:?}");
     kill(shell.pid, SIGKILL);
-    let ended = unshare.wait_end();
+    let ended = unshare.wait();
     if ended.stderr.contains("graceful-exit:") {
         ended.fail("GRACEFUL_EXIT_QUIET=1 should silence the warning");
     }

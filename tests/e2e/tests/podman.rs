@@ -1,4 +1,4 @@
-//! Issues 6 and 10 in a real container: the Docker example server
+//! The `docker stop` story in a real container: the Docker example server
 //! (`examples/docker/server.rs`, built here as `ct_docker_server`) in an
 //! offline Podman image, stopped with `podman stop -t 5` (what `docker stop`
 //! does, with a 5 s grace period instead of 10 s).
@@ -17,9 +17,7 @@
 //! missing. The tests take Podman one at a time (a machine-wide lock) so the
 //! stop times are not skewed by each other; containers and images are
 //! removed even when a test fails.
-// Unix only: it sends POSIX signals through the e2e harness, which is Unix
-// only; the Windows builds of the test programs run under Wine from a
-// Linux host instead (tests/e2e/tests/wine.rs).
+// Unix only: Linux containers.
 #![cfg(unix)]
 use std::path::Path;
 use std::time::Duration;

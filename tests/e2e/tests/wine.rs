@@ -19,7 +19,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use graceful_exit_e2e::{on_path, spawn_command, Ended, SIGINT, SIGKILL};
+use graceful_exit_e2e::{on_path, Ended, Program, Signal, SIGKILL};
 
 /// The directory of the Windows test programs, or `None` (with the reason
 /// printed) when this machine is not set up to run them.
@@ -54,12 +54,12 @@ fn wine(dir: &std::path::Path, name: &str, args: &[&str]) -> Command {
 
 /// Runs the program; with `ctrl_c`, sends Ctrl-C once it printed `ready`.
 fn run_once(dir: &std::path::Path, name: &str, args: &[&str], ctrl_c: bool) -> Ended {
-    let mut proc = spawn_command(&mut wine(dir, name, args));
-    proc.ready();
+    let mut running = Program::from_command(wine(dir, name, args)).start();
+    running.wait_ready();
     if ctrl_c {
-        proc.signal(SIGINT);
+        running.signal(Signal::INT);
     }
-    proc.wait_end()
+    running.wait()
 }
 
 /// Like [`run_once`], retried once when Wine's teardown reported SIGKILL

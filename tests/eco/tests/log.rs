@@ -1,13 +1,11 @@
-//! Issue 9: with the `log` or `tracing` feature and a logger or subscriber
+//! With the `log` or `tracing` feature and a logger or subscriber
 //! installed, the runtime's reports arrive there (target `graceful_exit`)
 //! instead of on stderr; without one they stay on stderr.
-// Unix only: it sends POSIX signals through the e2e harness, which is Unix
-// only; the Windows builds of the test programs run under Wine from a
-// Linux host instead (tests/e2e/tests/wine.rs).
+// Unix only: it sends POSIX signals and reads how a process died.
 #![cfg(unix)]
 use std::process::Command;
 
-use graceful_exit_e2e::{spawn_command, Ended, SIGTERM};
+use graceful_exit_e2e::{Ended, Program, Signal};
 
 /// Runs `program args`, sends SIGTERM once it is ready, returns how it ended.
 fn stop(program: &str, args: &[&str], envs: &[(&str, &str)]) -> Ended {
@@ -17,13 +15,11 @@ fn stop(program: &str, args: &[&str], envs: &[(&str, &str)]) -> Ended {
         .env_remove("GRACEFUL_EXIT_LOG")
         .env_remove("GRACEFUL_EXIT_QUIET")
         .envs(envs.iter().copied());
-    let mut proc = spawn_command(&mut command);
-    proc.ready();
-    proc.signal(SIGTERM);
-    let ended = proc.wait_end();
-    if ended.signal() != Some(SIGTERM) {
-        ended.fail("expected to die by SIGTERM");
-    }
+    let mut proc = Program::from_command(command).start();
+    proc.wait_ready();
+    proc.signal(Signal::TERM);
+    let ended = proc.wait();
+    ended.expect_signal(Signal::TERM);
     ended
 }
 

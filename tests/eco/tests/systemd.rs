@@ -1,16 +1,14 @@
-//! Issue 9: with the `systemd` feature, `notify_ready()` sends `READY=1` and
+//! With the `systemd` feature, `notify_ready()` sends `READY=1` and
 //! the start of shutdown sends `STOPPING=1` to `$NOTIFY_SOCKET`, here a
 //! datagram socket the test binds in place of systemd.
-// Unix only: it sends POSIX signals through the e2e harness, which is Unix
-// only; the Windows builds of the test programs run under Wine from a
-// Linux host instead (tests/e2e/tests/wine.rs).
+// Unix only: it sends POSIX signals and reads how a process died.
 #![cfg(unix)]
 use std::os::unix::net::UnixDatagram;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use graceful_exit_e2e::{spawn_command, Ended, Proc, SAFETY, SIGTERM};
+use graceful_exit_e2e::{Ended, Program, Running, Signal, SAFETY};
 
 /// A fake systemd notification socket in its own temporary directory,
 /// removed on drop.
@@ -65,12 +63,12 @@ impl FakeSystemd {
     }
 
     /// The next message, failing the test if none comes within `SAFETY`.
-    fn receive(&self, proc: &mut Proc) -> String {
+    fn receive(&self, proc: &mut Running) -> String {
         let mut buffer = [0; 4096];
         match self.socket.recv(&mut buffer) {
             Ok(length) => String::from_utf8_lossy(&buffer[..length]).into_owned(),
             Err(error) => proc
-                .wait_end()
+                .wait()
                 .fail(&format!("no notification within {SAFETY:?}: {error}")),
         }
     }
@@ -97,7 +95,7 @@ impl Drop for FakeSystemd {
     }
 }
 
-fn start(mode: &str, notify_socket: Option<&str>) -> Proc {
+fn start(mode: &str, notify_socket: Option<&str>) -> Running {
     let mut command = Command::new(env!("CARGO_BIN_EXE_eco_systemd"));
     command
         .arg(mode)
@@ -106,17 +104,15 @@ fn start(mode: &str, notify_socket: Option<&str>) -> Proc {
     if let Some(address) = notify_socket {
         command.env("NOTIFY_SOCKET", address);
     }
-    let mut proc = spawn_command(&mut command);
-    proc.ready();
+    let mut proc = Program::from_command(command).start();
+    proc.wait_ready();
     proc
 }
 
-fn stop(proc: &mut Proc) -> Ended {
-    proc.signal(SIGTERM);
-    let ended = proc.wait_end();
-    if ended.signal() != Some(SIGTERM) {
-        ended.fail("expected to die by SIGTERM");
-    }
+fn stop(proc: &mut Running) -> Ended {
+    proc.signal(Signal::TERM);
+    let ended = proc.wait();
+    ended.expect_signal(Signal::TERM);
     ended
 }
 
@@ -124,12 +120,10 @@ fn ready_then_stopping(systemd: &FakeSystemd) {
     let mut proc = start("ready", Some(&systemd.address));
     // Sent before `ready` was printed, so it is already queued.
     assert_eq!(systemd.receive(&mut proc), "READY=1");
-    proc.signal(SIGTERM);
+    proc.signal(Signal::TERM);
     assert_eq!(systemd.receive(&mut proc), "STOPPING=1");
-    let ended = proc.wait_end();
-    if ended.signal() != Some(SIGTERM) {
-        ended.fail("expected to die by SIGTERM");
-    }
+    let ended = proc.wait();
+    ended.expect_signal(Signal::TERM);
     if !ended.stderr.is_empty() {
         ended.fail("nothing should be printed on stderr");
     }

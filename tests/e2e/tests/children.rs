@@ -1,32 +1,38 @@
-//! Issue 9: `graceful_exit::process` stops a child on shutdown (SIGTERM, a
-//! grace period, then SIGKILL), reaps it, and with `own_process_group` a
-//! terminal's Ctrl-C reaches only the parent, which then stops the child.
-// Unix only: it sends POSIX signals through the e2e harness, which is Unix
-// only; the Windows builds of the test programs run under Wine from a
-// Linux host instead (tests/e2e/tests/wine.rs).
+//! Child processes: `graceful_exit::process` stops a child on shutdown
+//! (SIGTERM, a grace period, then SIGKILL), reaps it, and with
+//! `own_process_group` a terminal's Ctrl-C reaches only the parent, which
+//! then stops the child.
+// Unix only: it sends POSIX signals and reads how a process died; the
+// Windows builds of the test programs run under Wine instead (wine.rs).
 #![cfg(unix)]
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use graceful_exit_e2e::{kill, spawn_command, Ended, Proc, SIGINT, SIGKILL, SIGTERM};
+use graceful_exit_e2e::{signal_group, try_kill, Ended, Program, Running, Signal, SIGKILL};
 
 const PARENT: &str = env!("CARGO_BIN_EXE_eco_parent");
 
 /// Starts `eco_parent` with `args` (in a process group of its own when
 /// `own_group`, as a shell's foreground job is) and returns it with its
 /// child's pid.
-fn start(args: &[&str], own_group: bool) -> (Proc, u32) {
+fn start(args: &[&str], own_group: bool) -> (Running, u32) {
     let mut command = Command::new(PARENT);
     command.args(args).env_remove("GRACEFUL_EXIT_LOG");
     if own_group {
         command.process_group(0);
     }
-    let mut proc = spawn_command(&mut command);
-    let line = proc.wait_for("child ");
+    let mut running = Program::from_command(command).start();
+    let line = running.wait_for_line("child ");
     let pid = line["child ".len()..].parse().expect("a child pid");
-    proc.ready();
-    (proc, pid)
+    running.wait_ready();
+    (running, pid)
+}
+
+/// Ctrl-C in a terminal: SIGINT to the whole foreground process group,
+/// which `running` leads.
+fn ctrl_c_to_group(running: &Running) {
+    assert!(signal_group(running.pid(), Signal::INT.number()), "kill");
 }
 
 fn expect_line(ended: &Ended, line: &str) {
@@ -41,9 +47,7 @@ fn expect_no_sleep_left(ended: &Ended, pid: u32) {
     if let Ok(name) = std::fs::read_to_string(format!("/proc/{pid}/comm")) {
         if name.trim() == "sleep" {
             // Do not leave it behind for the next test.
-            if let Ok(pid) = i32::try_from(pid) {
-                let _ = graceful_exit_e2e::try_kill(pid, SIGKILL);
-            }
+            let _ = try_kill(pid, SIGKILL);
             ended.fail(&format!(
                 "child {pid} is still there after the parent ended"
             ));
@@ -55,14 +59,12 @@ fn expect_no_sleep_left(ended: &Ended, pid: u32) {
 fn sigterm_stops_the_child_and_reaps_it() {
     let (mut proc, pid) = start(&["sleep", "own", "10000", "park"], false);
     let sent = Instant::now();
-    proc.signal(SIGTERM);
-    let ended = proc.wait_end();
-    if ended.signal() != Some(SIGTERM) {
-        ended.fail("the parent should die by SIGTERM");
-    }
+    proc.signal(Signal::TERM);
+    let ended = proc.wait();
+    ended.expect_signal(Signal::TERM);
     expect_line(&ended, "child-status: signal 15");
     expect_line(&ended, "child-proc: gone");
-    if ended.at - sent > Duration::from_secs(5) {
+    if ended.ended_at - sent > Duration::from_secs(5) {
         ended.fail("SIGTERM should stop the child long before its 10 s grace");
     }
     if !ended.stderr.is_empty() {
@@ -75,14 +77,12 @@ fn sigterm_stops_the_child_and_reaps_it() {
 fn a_child_that_ignores_sigterm_is_killed_after_the_grace() {
     let (mut proc, pid) = start(&["stubborn", "own", "300", "park"], false);
     let sent = Instant::now();
-    proc.signal(SIGTERM);
-    let ended = proc.wait_end();
-    if ended.signal() != Some(SIGTERM) {
-        ended.fail("the parent should die by SIGTERM");
-    }
+    proc.signal(Signal::TERM);
+    let ended = proc.wait();
+    ended.expect_signal(Signal::TERM);
     expect_line(&ended, "child-status: signal 9");
     expect_line(&ended, "child-proc: gone");
-    let took = ended.at - sent;
+    let took = ended.ended_at - sent;
     if took < Duration::from_millis(300) || took > Duration::from_secs(5) {
         ended.fail(&format!(
             "the child should be killed 300 ms after SIGTERM, not {took:?}"
@@ -99,13 +99,10 @@ fn a_child_that_ignores_sigterm_is_killed_after_the_grace() {
 
 #[test]
 fn ctrl_c_with_own_process_group_reaches_only_the_parent() {
-    // Ctrl-C in a terminal: SIGINT to the whole foreground process group.
     let (mut proc, pid) = start(&["sleep", "own", "10000", "park"], true);
-    kill(-proc.pid(), SIGINT);
-    let ended = proc.wait_end();
-    if ended.signal() != Some(SIGINT) {
-        ended.fail("the parent should die by SIGINT");
-    }
+    ctrl_c_to_group(&proc);
+    let ended = proc.wait();
+    ended.expect_signal(Signal::INT);
     // The child did not see SIGINT: the parent stopped it with SIGTERM.
     expect_line(&ended, "child-status: signal 15");
     expect_line(&ended, "child-proc: gone");
@@ -115,11 +112,9 @@ fn ctrl_c_with_own_process_group_reaches_only_the_parent() {
 #[test]
 fn ctrl_c_without_own_process_group_hits_the_child_too() {
     let (mut proc, pid) = start(&["sleep", "shared", "10000", "park"], true);
-    kill(-proc.pid(), SIGINT);
-    let ended = proc.wait_end();
-    if ended.signal() != Some(SIGINT) {
-        ended.fail("the parent should die by SIGINT");
-    }
+    ctrl_c_to_group(&proc);
+    let ended = proc.wait();
+    ended.expect_signal(Signal::INT);
     // The terminal's SIGINT reached the child before the parent could act.
     expect_line(&ended, "child-status: signal 2");
     expect_line(&ended, "child-proc: gone");
@@ -129,10 +124,8 @@ fn ctrl_c_without_own_process_group_hits_the_child_too() {
 #[test]
 fn wait_gets_the_status_and_the_hook_finds_nothing_to_do() {
     let (mut proc, _pid) = start(&["exit3", "shared", "1000", "wait"], false);
-    let ended = proc.wait_end();
-    if ended.code() != Some(0) {
-        ended.fail("main returned: exit 0");
-    }
+    let ended = proc.wait();
+    ended.expect_code(0);
     expect_line(&ended, "waited: code 3");
     expect_line(&ended, "child-status: code 3");
     expect_line(&ended, "child-proc: gone");
