@@ -91,8 +91,10 @@ impl Config {
     /// Without this call, a program that cooperates (called
     /// [`is_shutting_down`](crate::is_shutting_down), [`wait`](crate::wait),
     /// [`sleep`](crate::sleep), `shutdown_fd` or `wait_async` before the
-    /// shutdown started) gets up to half the deadline, and one that never
-    /// looked gets no wait.
+    /// shutdown started, or started it with
+    /// [`request_shutdown`](crate::request_shutdown) or
+    /// [`request_exit`](crate::request_exit)) gets up to half the deadline,
+    /// and one that never looked gets no wait.
     #[must_use]
     pub fn wait_for_main(mut self, wait: Duration) -> Self {
         self.settings.wait_for_main = WaitForMain::Fixed(nonzero(wait));

@@ -37,7 +37,8 @@ pub enum BrokenPipe {
 pub(crate) enum WaitForMain {
     /// Half the deadline for a program that cooperates (asked
     /// `is_shutting_down`, `wait`, `sleep`, `shutdown_fd` or `wait_async`
-    /// before the shutdown), none for one that never looked.
+    /// before the shutdown, or asked for it with `request_shutdown` or
+    /// `request_exit`), none for one that never looked.
     #[default]
     Cooperative,
     /// This long for every program; `None` runs the hooks at once.

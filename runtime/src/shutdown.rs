@@ -255,14 +255,17 @@ where
 /// configured `exit_code`), unless `main` fails, whose status then wins.
 /// Returns at once.
 ///
-/// The hooks run on the runtime's thread, after a cooperating `main` has
-/// returned (up to half the deadline; see
-/// [`Config::wait_for_main`](crate::Config::wait_for_main)). The pattern
+/// The hooks run on the runtime's thread, after `main` has returned (up to
+/// half the deadline; see
+/// [`Config::wait_for_main`](crate::Config::wait_for_main)): calling this
+/// counts as cooperating. The pattern
 /// for a worker that decides the program must stop: call this (or
 /// [`request_exit`]) and return; `main` notices
 /// ([`is_shutting_down`](crate::is_shutting_down)), joins its workers and
 /// returns; then the hooks run.
 pub fn request_shutdown() {
+    // Whoever asks expects `main` to finish: asking counts as cooperating.
+    state::cooperate();
     let code = state::settings().exit_code.map_or(0, i32::from);
     let trigger = Trigger::Request {
         main_may_override: true,
@@ -277,6 +280,7 @@ pub fn request_shutdown() {
 /// `code` wins over `main`'s status; with 0, a failure of `main` wins. The
 /// reason is [`ShutdownReason::Exit`]. Returns at once.
 pub fn request_exit(code: i32) {
+    state::cooperate();
     let trigger = Trigger::Request {
         main_may_override: code == 0,
     };

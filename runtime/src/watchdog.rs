@@ -26,6 +26,12 @@ use crate::{events, output, reload, ShutdownReason};
 /// signal. A person pressing Ctrl-C twice is slower.
 pub(crate) const SECOND_SIGNAL_AFTER: Duration = Duration::from_millis(100);
 
+/// When the deadline is found passed, the watchdog looks once more this
+/// much later before it acts: a process stopped (`SIGSTOP`, a suspended
+/// machine) while its clock ran on must get a moment to finish the hook it
+/// was in. A hook that is really stuck is still running then.
+const DEADLINE_RECHECK: Duration = Duration::from_millis(20);
+
 /// Whether the watchdog runs; retried when starting it failed.
 static STARTED: Mutex<bool> = Mutex::new(false);
 
@@ -61,21 +67,24 @@ pub(crate) fn guard(deadline: Option<Instant>) {
     }
 }
 
-/// What the watchdog knows of the signals during a shutdown or reload.
+/// What the watchdog remembers between looks: the signals during a shutdown
+/// or reload, and a deadline found passed.
 #[derive(Default)]
-struct Signals {
+struct Seen {
     /// Shutdown signals counted before the shutdown (during reloads).
     idle_seen: Option<u32>,
     /// Shutdown signals counted during the shutdown.
     seen: Option<u32>,
     /// When the first signal of the shutdown arrived.
     first_at: Option<Instant>,
+    /// When the deadline was first seen passed, plus [`DEADLINE_RECHECK`].
+    deadline_recheck: Option<Instant>,
 }
 
 fn watch(doorbell: &Doorbell) {
     events::mark_runtime_thread();
     output::never_block_on_this_thread();
-    let mut signals = Signals::default();
+    let mut signals = Seen::default();
     loop {
         let now = Instant::now();
         let next = check(now, &mut signals);
@@ -115,7 +124,7 @@ fn ending() -> Ending {
 }
 
 /// Does what is due; returns when to look next (`None`: when rung).
-fn check(now: Instant, signals: &mut Signals) -> Option<Instant> {
+fn check(now: Instant, signals: &mut Seen) -> Option<Instant> {
     if events::take_child() && state::settings().reap_zombies {
         platform::reap_children();
     }
@@ -125,7 +134,7 @@ fn check(now: Instant, signals: &mut Signals) -> Option<Instant> {
     }
 }
 
-fn check_shutdown(now: Instant, shutdown: &Shutdown, signals: &mut Signals) -> Option<Instant> {
+fn check_shutdown(now: Instant, shutdown: &Shutdown, signals: &mut Seen) -> Option<Instant> {
     second_signal(now, shutdown, signals);
     let mut next = None;
     let (phase, since) = exit::phase();
@@ -142,10 +151,17 @@ fn check_shutdown(now: Instant, shutdown: &Shutdown, signals: &mut Signals) -> O
         next = earliest(next, Some(limit));
     }
     if let Some(deadline) = shutdown.deadline {
-        if now >= deadline {
-            next = earliest(next, deadline_passed(now, deadline, shutdown, phase));
-        } else {
+        if now < deadline {
             next = earliest(next, Some(deadline));
+        } else {
+            let recheck = *signals
+                .deadline_recheck
+                .get_or_insert_with(|| now + DEADLINE_RECHECK);
+            if now < recheck {
+                next = earliest(next, Some(recheck));
+            } else {
+                next = earliest(next, deadline_passed(now, deadline, shutdown, phase));
+            }
         }
     }
     shutdown.sequence.abandon_overdue(now);
@@ -185,7 +201,7 @@ fn deadline_passed(
 
 /// A shutdown signal during a shutdown: the second one the program receives
 /// (outside the first one's burst) exits at once with its own status.
-fn second_signal(now: Instant, shutdown: &Shutdown, signals: &mut Signals) {
+fn second_signal(now: Instant, shutdown: &Shutdown, signals: &mut Seen) {
     let (count, last) = events::signals_so_far();
     let seen = *signals.seen.get_or_insert(shutdown.signals_at_start);
     let Some(last) = last else {
@@ -224,7 +240,7 @@ fn second_signal(now: Instant, shutdown: &Shutdown, signals: &mut Signals) {
 
 /// During a reload: its hooks' timeouts, and a shutdown signal that
 /// interrupts it.
-fn check_reload(now: Instant, signals: &mut Signals) -> Option<Instant> {
+fn check_reload(now: Instant, signals: &mut Seen) -> Option<Instant> {
     let (count, _) = events::signals_so_far();
     let new_signal = signals.idle_seen.is_some_and(|seen| count > seen);
     signals.idle_seen = Some(count);

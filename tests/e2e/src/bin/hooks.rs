@@ -52,9 +52,7 @@ fn main() -> Outcome {
         "exit7" => graceful_exit::exit(7),
         "request" => {
             graceful_exit::request_shutdown();
-            loop {
-                std::thread::park();
-            }
+            Outcome::Unit
         }
         "unflushed" => {
             print!("partial line without newline");
