@@ -13,7 +13,7 @@
 #![forbid(unsafe_code)]
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::platform::Doorbell;
@@ -61,9 +61,8 @@ pub(crate) static WATCHER: OnceLock<Arc<Doorbell>> = OnceLock::new();
 /// The watchdog's doorbell, set once the watchdog thread runs.
 pub(crate) static WATCHDOG: OnceLock<Arc<Doorbell>> = OnceLock::new();
 
-/// The first shutdown signal that arrived: the reason of the shutdown it
-/// starts. 0 until one does.
-static FIRST: AtomicI32 = AtomicI32::new(0);
+/// Every shutdown signal that has arrived, one bit per signal number.
+static ARRIVED: AtomicU64 = AtomicU64::new(0);
 /// The latest shutdown signal that arrived.
 static LAST: AtomicI32 = AtomicI32::new(0);
 /// How many shutdown signals have arrived.
@@ -111,7 +110,9 @@ pub(crate) fn reload_hooks_exist() {
 pub(crate) fn signal_arrived(number: i32) {
     match role(number) {
         Role::Shutdown => {
-            let _ = FIRST.compare_exchange(0, number, Ordering::AcqRel, Ordering::Acquire);
+            if let Some(bit) = bit(number) {
+                ARRIVED.fetch_or(bit, Ordering::AcqRel);
+            }
             LAST.store(number, Ordering::Release);
             COUNT.fetch_add(1, Ordering::AcqRel);
         }
@@ -129,9 +130,33 @@ pub(crate) fn signal_arrived(number: i32) {
     }
 }
 
-/// The first shutdown signal, if one has arrived.
+fn bit(number: i32) -> Option<u64> {
+    u32::try_from(number).ok().and_then(|n| 1u64.checked_shl(n))
+}
+
+/// Among signals that arrive together, the one taken as the reason.
+/// Standard signals pending at the same time are delivered lowest number
+/// first, whatever order they were sent in, so "first" means: first seen
+/// by the watcher, and among those seen at once, the strongest request to
+/// stop. `SIGHUP` comes last: it often rides along with a `SIGTERM`
+/// (systemd's `SendSIGHUP=yes`, a closing terminal).
+const PRECEDENCE: [Signal; 6] = [
+    Signal::TERM,
+    Signal::INT,
+    Signal::QUIT,
+    Signal::USR1,
+    Signal::USR2,
+    Signal::HUP,
+];
+
+/// The shutdown signal to start the shutdown with: of those arrived so far,
+/// the first by [`PRECEDENCE`]. `None` until one arrives.
 pub(crate) fn first_signal() -> Option<Signal> {
-    Signal::from_number(FIRST.load(Ordering::Acquire))
+    let arrived = ARRIVED.load(Ordering::Acquire);
+    PRECEDENCE
+        .iter()
+        .copied()
+        .find(|signal| bit(signal.number()).is_some_and(|bit| arrived & bit != 0))
 }
 
 /// How many shutdown signals have arrived, and the latest.
