@@ -220,6 +220,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         settings: Mutex::new(settings),
         log: Mutex::new(log),
     });
+    // From the first look on, a shutdown lets `main` finish its tick before
+    // the hooks close the log. Look before telling anyone we are ready.
+    if graceful_exit::is_shutting_down() {
+        return Ok(());
+    }
     // READY=1 under systemd (`Type=notify`, `notify-reload`); else nothing.
     graceful_exit::notify_ready();
     println!("ready: pid {}", std::process::id());

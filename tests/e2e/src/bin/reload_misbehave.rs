@@ -46,6 +46,9 @@ fn main() {
     let _runtime = Hook::new("runtime_panics")
         .order(40)
         .register_reload(|| -> Result<(), String> { panic!("run-time reload hook exploded") });
+    // Cooperate before saying `ready`: a shutdown then waits for `main` to
+    // return, so its last line is always printed.
+    let _ = graceful_exit::is_shutting_down();
     println!("ready");
     let mut seen = 0;
     while graceful_exit::sleep(Duration::from_millis(5)) {

@@ -40,6 +40,9 @@ fn stop() {
 
 #[graceful_main]
 fn main() {
+    // Cooperate before saying `ready`: a shutdown then waits for `main` to
+    // return, so its last line is always printed.
+    let _ = graceful_exit::is_shutting_down();
     println!("ready");
     if std::env::args().nth(1).as_deref() == Some("request") {
         graceful_exit::request_reload();

@@ -16,6 +16,9 @@ fn stop() {
 
 #[graceful_main(reload = [SIGUSR1])]
 fn main() {
+    // Cooperate before saying `ready`: a shutdown then waits for `main` to
+    // return, so its last line is always printed.
+    let _ = graceful_exit::is_shutting_down();
     println!("ready");
     let mut seen = 0;
     while graceful_exit::sleep(Duration::from_millis(5)) {
