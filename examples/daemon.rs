@@ -60,7 +60,7 @@ use std::time::Duration;
 use graceful_exit::{graceful_main, on_reload, on_shutdown, ShutdownReason};
 
 /// What the configuration file holds: `key = value` lines, `#` comments.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct Settings {
     greeting: String,
 }
