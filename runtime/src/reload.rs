@@ -64,7 +64,9 @@ pub(crate) enum Reloaded {
 /// after a shutdown signal interrupted a reload, too.
 pub(crate) fn run(continue_with: Continue) -> Reloaded {
     while events::take_reload() {
-        if state::has_started() {
+        // A shutdown signal not yet acted on (it came as the last reload
+        // ended) counts as a shutdown: the watcher starts it next.
+        if state::has_started() || events::first_signal().is_some() {
             output::debug(format_args!("reload ignored: shutting down"));
             return Reloaded::Done;
         }

@@ -71,8 +71,10 @@ pub(crate) fn guard(deadline: Option<Instant>) {
 /// or reload, and a deadline found passed.
 #[derive(Default)]
 struct Seen {
-    /// Shutdown signals counted before the shutdown (during reloads).
-    idle_seen: Option<u32>,
+    /// Shutdown signals counted before the shutdown (during reloads). From
+    /// 0, not from the count at this thread's first look: a thread slow to
+    /// start would take a signal that came during a reload for an old one.
+    idle_seen: u32,
     /// Shutdown signals counted during the shutdown.
     seen: Option<u32>,
     /// When the first signal of the shutdown arrived.
@@ -242,8 +244,8 @@ fn second_signal(now: Instant, shutdown: &Shutdown, signals: &mut Seen) {
 /// interrupts it.
 fn check_reload(now: Instant, signals: &mut Seen) -> Option<Instant> {
     let (count, _) = events::signals_so_far();
-    let new_signal = signals.idle_seen.is_some_and(|seen| count > seen);
-    signals.idle_seen = Some(count);
+    let new_signal = count > signals.idle_seen;
+    signals.idle_seen = count;
     let reload = reload::current()?;
     if new_signal {
         // The running reload hook gets its own timeout, or half the

@@ -49,6 +49,9 @@ struct Running {
     index: usize,
     /// When its timeout runs out.
     until: Option<Instant>,
+    /// `until` is a shutdown's limit ([`Sequence::hurry`]), not the hook's
+    /// own timeout.
+    hurried: bool,
 }
 
 /// How [`Sequence::run`] ended.
@@ -114,7 +117,11 @@ impl Sequence {
                 let until = entry
                     .timeout
                     .and_then(|timeout| Instant::now().checked_add(timeout));
-                progress.running = Some(Running { index, until });
+                progress.running = Some(Running {
+                    index,
+                    until,
+                    hurried: false,
+                });
                 (index, until)
             };
             if let Some(until) = until {
@@ -193,7 +200,10 @@ impl Sequence {
     /// a reload hook).
     pub(crate) fn hurry(&self, at: Instant) {
         if let Some(running) = self.progress().running.as_mut() {
-            running.until = Some(running.until.map_or(at, |until| until.min(at)));
+            if running.until.is_none_or(|until| at < until) {
+                running.until = Some(at);
+                running.hurried = true;
+            }
         }
     }
 
@@ -207,7 +217,7 @@ impl Sequence {
     /// and continues with the next hooks on a new thread. Called by the
     /// watchdog.
     pub(crate) fn abandon_overdue(self: &Arc<Self>, now: Instant) {
-        let (name, timeout, generation) = {
+        let (name, timeout, hurried, rest, generation) = {
             let mut progress = self.progress();
             let Some(running) = progress.running else {
                 return;
@@ -218,13 +228,31 @@ impl Sequence {
             progress.generation += 1;
             progress.running = None;
             let entry = &self.entries[running.index];
-            (entry.name.clone(), entry.timeout, progress.generation)
+            let rest = progress.next < self.entries.len();
+            let hurried = running.hurried;
+            (
+                entry.name.clone(),
+                entry.timeout,
+                hurried,
+                rest,
+                progress.generation,
+            )
         };
-        output::error_now(format_args!(
-            "hook `{name}` did not finish within {}; abandoned it, running the remaining {} hooks",
-            DurationText(timeout),
-            self.what
-        ));
+        let what = self.what;
+        match (hurried, rest) {
+            (false, true) => output::error_now(format_args!(
+                "hook `{name}` did not finish within {}; abandoned it, running the remaining {what} hooks",
+                DurationText(timeout)
+            )),
+            (false, false) => output::error_now(format_args!(
+                "hook `{name}` did not finish within {}; abandoned it",
+                DurationText(timeout)
+            )),
+            // Only a reload is hurried, and then its other hooks are skipped.
+            (true, _) => output::error_now(format_args!(
+                "{what} hook `{name}` was still running when the shutdown could wait no longer; abandoned it"
+            )),
+        }
         self.continue_elsewhere(generation);
     }
 

@@ -59,19 +59,19 @@ impl Slot {
             }
         }
         let mut action = self.action();
+        if let Some(Action::Repeat(f)) = action.as_mut() {
+            // Called where it lies: a panic leaves it in place for the next
+            // reload (taken out, the unwinding would drop it).
+            let _finish = Finish(&self.state, PENDING);
+            return Some(f());
+        }
         match action.take() {
             Some(Action::Once(f)) => {
                 drop(action);
                 let _finish = Finish(&self.state, DONE);
                 Some(f(reason))
             }
-            Some(Action::Repeat(mut f)) => {
-                let _finish = Finish(&self.state, PENDING);
-                let outcome = f();
-                *action = Some(Action::Repeat(f));
-                Some(outcome)
-            }
-            None => {
+            _ => {
                 self.state.store(DONE, Ordering::Release);
                 None
             }
@@ -111,6 +111,20 @@ mod tests {
         assert_eq!(slot.call(&ShutdownReason::Requested), Some(Ok(())));
         assert_eq!(slot.call(&ShutdownReason::Requested), None);
         assert!(!slot.cancel());
+    }
+
+    #[test]
+    fn a_reload_slot_runs_again_after_a_panic() {
+        let mut count = 0;
+        let slot = Slot::new(Action::Repeat(Box::new(move || {
+            count += 1;
+            assert!(count > 1, "first call");
+            Ok(())
+        })));
+        let reason = ShutdownReason::Requested;
+        let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| slot.call(&reason)));
+        assert!(first.is_err());
+        assert_eq!(slot.call(&reason), Some(Ok(())));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! With the `systemd` feature, `notify_ready()` sends `READY=1` and
 //! the start of shutdown sends `STOPPING=1` to `$NOTIFY_SOCKET`, here a
-//! datagram socket the test binds in place of systemd.
+//! datagram socket the test binds in place of systemd. A
+//! reload sends `RELOADING=1` with `MONOTONIC_USEC=`, then `READY=1` once
+//! its hooks are done (`Type=notify-reload`).
 // Unix only: it sends POSIX signals and reads how a process died.
 #![cfg(unix)]
 use std::os::unix::net::UnixDatagram;
@@ -63,14 +65,18 @@ impl FakeSystemd {
     }
 
     /// The next message, failing the test if none comes within `SAFETY`.
-    fn receive(&self, proc: &mut Running) -> String {
+    fn receive(&self, app: &mut Running) -> String {
+        self.next().unwrap_or_else(|error| {
+            app.kill()
+                .fail(&format!("no notification within {SAFETY:?}: {error}"))
+        })
+    }
+
+    /// The next message, or the error of waiting `SAFETY` for it.
+    fn next(&self) -> std::io::Result<String> {
         let mut buffer = [0; 4096];
-        match self.socket.recv(&mut buffer) {
-            Ok(length) => String::from_utf8_lossy(&buffer[..length]).into_owned(),
-            Err(error) => proc
-                .wait()
-                .fail(&format!("no notification within {SAFETY:?}: {error}")),
-        }
+        let length = self.socket.recv(&mut buffer)?;
+        Ok(String::from_utf8_lossy(&buffer[..length]).into_owned())
     }
 
     /// Whether a message is waiting, without blocking.
@@ -180,5 +186,74 @@ fn a_relative_socket_name_is_reported() {
         .contains("not an absolute path or an @abstract socket name")
     {
         ended.fail("expected the bad NOTIFY_SOCKET to be reported");
+    }
+}
+
+/// `CLOCK_MONOTONIC` now, in microseconds: the clock systemd reads
+/// `MONOTONIC_USEC=` against, the same for every process.
+fn monotonic_micros() -> u64 {
+    // SAFETY: `now` is a live, writable `timespec`, as clock_gettime(2)
+    // requires; CLOCK_MONOTONIC always exists.
+    let now = unsafe {
+        let mut now: libc::timespec = std::mem::zeroed();
+        libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now);
+        now
+    };
+    let seconds = u64::try_from(now.tv_sec).expect("a monotonic time");
+    let nanos = u64::try_from(now.tv_nsec).expect("a monotonic time");
+    seconds * 1_000_000 + nanos / 1_000
+}
+
+#[test]
+fn a_reload_sends_reloading_then_ready_once_its_hooks_are_done() {
+    let systemd = FakeSystemd::at_path();
+    let gate = systemd.dir.as_ref().expect("a directory").join("gate");
+    let mut app = Program::new(env!("CARGO_BIN_EXE_eco_reload"))
+        .env("NOTIFY_SOCKET", &systemd.address)
+        .env("ECO_RELOAD_GATE", &gate)
+        .start();
+    app.wait_ready();
+    assert_eq!(systemd.receive(&mut app), "READY=1");
+    for _ in 0..2 {
+        let before = monotonic_micros();
+        app.signal(Signal::HUP);
+        let reloading = systemd.receive(&mut app);
+        let after = monotonic_micros();
+        let usec: u64 = reloading
+            .strip_prefix("RELOADING=1\nMONOTONIC_USEC=")
+            .and_then(|usec| usec.parse().ok())
+            .unwrap_or_else(|| panic!("not RELOADING=1 with MONOTONIC_USEC=: {reloading:?}"));
+        assert!(
+            (before..=after).contains(&usec),
+            "MONOTONIC_USEC={usec} outside {before}..={after}"
+        );
+        app.wait_for_line("reload: started");
+        // The hook waits for the gate: the reload is not over yet.
+        assert_eq!(systemd.pending(), None, "READY=1 before the hook was done");
+        std::fs::write(&gate, "").expect("open the gate");
+        assert_eq!(systemd.receive(&mut app), "READY=1");
+        app.wait_for_line("reload: done");
+    }
+    app.signal(Signal::TERM);
+    assert_eq!(systemd.receive(&mut app), "STOPPING=1");
+    app.wait()
+        .expect_signal(Signal::TERM)
+        .expect_hooks(&["reread", "reread"]);
+    assert_eq!(systemd.pending(), None, "nothing after STOPPING=1");
+}
+
+#[test]
+fn a_reload_without_notify_socket_only_reloads() {
+    let mut program = Program::new(env!("CARGO_BIN_EXE_eco_reload")).progress(false);
+    program.command().env_remove("NOTIFY_SOCKET");
+    let mut app = program.start();
+    app.wait_ready();
+    app.signal(Signal::HUP);
+    app.wait_for_line("reload: done");
+    app.signal(Signal::TERM);
+    let ended = app.wait();
+    ended.expect_signal(Signal::TERM);
+    if !ended.stderr.is_empty() {
+        ended.fail("nothing should be printed on stderr");
     }
 }

@@ -1,0 +1,62 @@
+//! Reload hooks that misbehave, between two that behave: one panics, one
+//! returns `Err`, one outlives its timeout, and a run-time one
+//! (`Hook::register_reload`) panics too. Every reload reports each by name,
+//! runs the rest, and the program goes on. `main` prints `main: reloads=N`
+//! whenever `reloads()` changes.
+use std::time::Duration;
+
+use graceful_exit::{graceful_main, on_reload, on_shutdown, Hook};
+
+#[on_reload]
+fn ok_a() {
+    println!("reload: ok_a");
+}
+
+#[on_reload(order = 10)]
+fn panics() {
+    panic!("reload exploded");
+}
+
+#[on_reload(order = 20)]
+fn fails() -> Result<(), String> {
+    Err("config unreadable".to_owned())
+}
+
+#[on_reload(order = 30, timeout = "300ms")]
+fn hangs() {
+    println!("reload: hangs");
+    // Never returns: abandoned after its timeout, its thread left behind.
+    loop {
+        std::thread::park();
+    }
+}
+
+#[on_reload(order = 50)]
+fn ok_b() {
+    println!("reload: ok_b");
+}
+
+#[on_shutdown]
+fn stop() {
+    println!("hook: stop");
+}
+
+#[graceful_main]
+fn main() {
+    let _runtime = Hook::new("runtime_panics")
+        .order(40)
+        .register_reload(|| -> Result<(), String> { panic!("run-time reload hook exploded") });
+    // Cooperate before saying `ready`: a shutdown then waits for `main` to
+    // return, so its last line is always printed.
+    let _ = graceful_exit::is_shutting_down();
+    println!("ready");
+    let mut seen = 0;
+    while graceful_exit::sleep(Duration::from_millis(5)) {
+        let now = graceful_exit::reloads();
+        if now != seen {
+            seen = now;
+            println!("main: reloads={now}");
+        }
+    }
+    println!("main: stopped after {} reloads", graceful_exit::reloads());
+}
