@@ -1,4 +1,4 @@
-//! Issue: reload. `#[on_reload]` hooks under real signals: the daemon
+//! Reloads: `#[on_reload]` hooks under real signals: the daemon
 //! example (config re-read, log reopened for logrotate, clean stop), hooks
 //! isolated and reported, reloads coalesced, reload and shutdown signals
 //! crossing each other, `reload = [SIGUSR1]`, `request_reload()`, `nohup`,
