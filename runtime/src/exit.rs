@@ -33,6 +33,29 @@ pub(crate) enum Ending {
     Signal(Signal),
 }
 
+impl Ending {
+    /// After `signal`: dying by it, or the fixed `exit_code`.
+    pub(crate) fn after_signal(signal: Signal, exit_code: Option<u8>) -> Ending {
+        match exit_code {
+            Some(code) => Ending::Code(i32::from(code)),
+            None => Ending::Signal(signal),
+        }
+    }
+
+    /// The ending once `main` has ended with status `code` during the
+    /// shutdown: a failure of `main` replaces a requested shutdown's status
+    /// (`may_override`: `request_shutdown`, `request_exit(0)`, `exit(0)`
+    /// from a worker); otherwise the shutdown's own status stands.
+    #[must_use]
+    pub(crate) fn with_main(self, may_override: bool, code: i32) -> Ending {
+        if may_override && code != 0 {
+            Ending::Code(code)
+        } else {
+            self
+        }
+    }
+}
+
 impl std::fmt::Display for Ending {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -176,6 +199,66 @@ pub(crate) fn code_of(code: ExitCode) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PANIC: i32 = 101;
+
+    /// `main`'s status, as `run_main` computes it from what `main` returned.
+    fn main_status<T: std::process::Termination>(value: T) -> i32 {
+        code_of(value.report())
+    }
+
+    // One test per row of the exit-status table in the crate docs.
+
+    #[test]
+    fn a_signal_dies_by_it_or_exits_with_exit_code() {
+        assert_eq!(
+            Ending::after_signal(Signal::TERM, None),
+            Ending::Signal(Signal::TERM)
+        );
+        assert_eq!(Ending::after_signal(Signal::TERM, Some(7)), Ending::Code(7));
+    }
+
+    #[test]
+    fn after_a_signal_mains_error_does_not_change_the_status() {
+        let ending = Ending::after_signal(Signal::INT, None);
+        assert_eq!(ending.with_main(false, 1), Ending::Signal(Signal::INT));
+    }
+
+    #[test]
+    fn main_returning_unit_or_ok_is_0() {
+        assert_eq!(main_status(()), 0);
+        assert_eq!(main_status(Ok::<(), String>(())), 0);
+    }
+
+    #[test]
+    fn main_returning_err_is_1() {
+        assert_eq!(main_status(Err::<(), &str>("printed like std")), 1);
+    }
+
+    #[test]
+    fn main_returning_an_exit_code_is_that_code() {
+        assert_eq!(main_status(ExitCode::from(3)), 3);
+    }
+
+    #[test]
+    fn exit_is_its_code() {
+        assert_eq!(Ending::Code(7).with_main(false, 0), Ending::Code(7));
+    }
+
+    #[test]
+    fn request_shutdown_is_0_unless_main_fails() {
+        let requested = Ending::Code(0);
+        assert_eq!(requested.with_main(true, 0), Ending::Code(0));
+        assert_eq!(requested.with_main(true, 1), Ending::Code(1));
+        assert_eq!(requested.with_main(true, PANIC), Ending::Code(PANIC));
+        assert_eq!(requested.with_main(true, 3), Ending::Code(3));
+    }
+
+    #[test]
+    fn request_exit_keeps_a_non_zero_code_and_lets_main_fail_a_zero() {
+        assert_eq!(Ending::Code(4).with_main(false, 1), Ending::Code(4));
+        assert_eq!(Ending::Code(0).with_main(true, 1), Ending::Code(1));
+    }
 
     #[test]
     fn exit_codes() {

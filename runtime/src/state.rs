@@ -34,10 +34,7 @@ pub(crate) fn settings() -> &'static Settings {
 /// How the process ends after `signal`: dying by it, or the fixed
 /// `exit_code`.
 pub(crate) fn ending_for(signal: Signal) -> Ending {
-    match settings().exit_code {
-        Some(code) => Ending::Code(i32::from(code)),
-        None => Ending::Signal(signal),
-    }
+    Ending::after_signal(signal, settings().exit_code)
 }
 
 /// A shutdown under way.
@@ -196,9 +193,7 @@ pub(crate) fn main_finished(code: i32) {
     let mut state = lock();
     state.main = Main::Done;
     if let Some(shutdown) = &mut state.shutdown {
-        if shutdown.main_may_override && code != 0 {
-            shutdown.ending = Ending::Code(code);
-        }
+        shutdown.ending = shutdown.ending.with_main(shutdown.main_may_override, code);
     }
     drop(state);
     notify();
