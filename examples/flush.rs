@@ -16,20 +16,31 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::time::Duration;
 
-use graceful_exit::graceful_main;
+use graceful_exit::{graceful_main, Guard};
+
+/// The records file, buffered, owned by the shutdown hook that flushes it.
+fn open_records(path: &str) -> std::io::Result<Guard<BufWriter<File>>> {
+    let file = BufWriter::with_capacity(64 * 1024, File::create(path)?);
+    Ok(graceful_exit::guard("flush records", file, |mut out| {
+        out.flush()
+    }))
+}
+
+/// One fixed-width record, so a torn one is easy to spot.
+fn record(n: u64) -> String {
+    format!("record {n:010} {}", "x".repeat(40))
+}
 
 #[graceful_main]
 fn main() -> std::io::Result<()> {
     let path = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "records.txt".to_owned());
-    let file = BufWriter::with_capacity(64 * 1024, File::create(&path)?);
-    let out = graceful_exit::guard("flush records", file, |mut out| out.flush());
+    let out = open_records(&path)?;
     println!("ready: writing records to {path}; press Ctrl-C to stop");
     let mut written = 0u64;
     loop {
-        // Fixed-width records, so a torn one is easy to spot.
-        writeln!(out.lock(), "record {written:010} {}", "x".repeat(40))?;
+        writeln!(out.lock(), "{}", record(written))?;
         written += 1;
         // Pace the demo (about 10 records per millisecond), waking at once
         // when shutdown starts.
@@ -39,4 +50,34 @@ fn main() -> std::io::Result<()> {
     }
     println!("main: stopped after {written} records");
     Ok(())
+}
+
+/// The hook, tested in-process with `graceful_exit::testing::run_hooks`:
+/// no signal, no exit. (`tests/e2e/tests/examples.rs` stops the real
+/// program with real signals.)
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use graceful_exit::{testing, ShutdownReason, Signal};
+
+    #[test]
+    fn the_hook_flushes_every_record_written_under_the_lock() {
+        let path =
+            std::env::temp_dir().join(format!("graceful-exit-flush-unit-{}", std::process::id()));
+        let path_text = path.to_str().expect("utf-8 temp path");
+        let out = super::open_records(path_text).expect("create");
+        for n in 0..100 {
+            writeln!(out.lock(), "{}", super::record(n)).expect("write");
+        }
+        let report = testing::run_hooks(&ShutdownReason::Signal(Signal::TERM));
+        assert_eq!(report.ran(), ["flush records"], "{report}");
+        assert!(report.failures().is_empty(), "{report}");
+        let text = std::fs::read_to_string(&path).expect("records file");
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(text.lines().count(), 100);
+        assert_eq!(text.lines().last(), Some(super::record(99).as_str()));
+        // The hook took the value: dropping the guard finishes nothing twice.
+        drop(out);
+    }
 }
