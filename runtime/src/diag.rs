@@ -38,8 +38,11 @@ fn shell_as_pid1_parent() -> Option<String> {
     }
     // `/proc/1` is the parent only when `/proc` belongs to our PID namespace,
     // as in any container; on a host it names the host's init, not a shell.
-    let comm = std::fs::read_to_string("/proc/1/comm").ok()?;
-    let name = comm.trim();
+    // A process name is at most 15 bytes and a newline.
+    let mut comm = [0u8; 32];
+    let read =
+        std::io::Read::read(&mut std::fs::File::open("/proc/1/comm").ok()?, &mut comm).ok()?;
+    let name = std::str::from_utf8(&comm[..read]).ok()?.trim();
     is_shell(name).then(|| name.to_owned())
 }
 

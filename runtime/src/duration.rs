@@ -140,13 +140,37 @@ impl fmt::Display for DurationText {
         let Some(duration) = self.0 else {
             return f.write_str("no limit");
         };
-        let nanos = duration.as_nanos();
-        for (unit, size) in [("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1_000)] {
-            if nanos % size == 0 {
-                return write!(f, "{}{unit}", nanos / size);
-            }
+        // In u64 arithmetic: no 128-bit formatting in the binary.
+        let (seconds, nanos) = (duration.as_secs(), u64::from(duration.subsec_nanos()));
+        if nanos == 0 {
+            return write!(f, "{seconds}s");
         }
-        write!(f, "{nanos}ns")
+        let whole = |unit: u64| seconds.saturating_mul(1_000_000_000 / unit) + nanos / unit;
+        if nanos % 1_000_000 == 0 {
+            write!(f, "{}ms", whole(1_000_000))
+        } else if nanos % 1_000 == 0 {
+            write!(f, "{}us", whole(1_000))
+        } else {
+            write!(f, "{}ns", whole(1))
+        }
+    }
+}
+
+/// Formats how long something took, with one decimal: `12.3µs`, `4.5ms`,
+/// `1.2s`.
+pub(crate) struct Elapsed(pub(crate) Duration);
+
+impl fmt::Display for Elapsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let nanos = u64::try_from(self.0.as_nanos()).unwrap_or(u64::MAX);
+        let (tenths, unit) = if nanos < 1_000_000 {
+            (nanos / 100, "µs")
+        } else if nanos < 1_000_000_000 {
+            (nanos / 100_000, "ms")
+        } else {
+            (nanos / 100_000_000, "s")
+        };
+        write!(f, "{}.{}{unit}", tenths / 10, tenths % 10)
     }
 }
 
@@ -217,5 +241,8 @@ mod tests {
             DurationText(Some(Duration::from_micros(1500))).to_string(),
             "1500us"
         );
+        assert_eq!(Elapsed(Duration::from_nanos(12_345)).to_string(), "12.3µs");
+        assert_eq!(Elapsed(Duration::from_micros(4_560)).to_string(), "4.5ms");
+        assert_eq!(Elapsed(Duration::from_millis(1_250)).to_string(), "1.2s");
     }
 }

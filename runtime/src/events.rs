@@ -41,12 +41,28 @@ thread_local! {
     static RUNTIME_THREAD: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Marks the calling thread as one of the runtime's.
-pub(crate) fn mark_runtime_thread() {
-    RUNTIME_THREAD.with(|flag| flag.set(true));
+/// Starts one of the runtime's threads (marked as such) running `f`.
+/// One function for every thread the runtime starts, so the thread-start
+/// code is in the binary once. `stack`: its size, or std's default.
+pub(crate) fn spawn(
+    name: &'static str,
+    stack: Option<usize>,
+    f: Box<dyn FnOnce() + Send>,
+) -> std::io::Result<()> {
+    let mut builder = std::thread::Builder::new().name(name.to_owned());
+    if let Some(stack) = stack {
+        builder = builder.stack_size(stack);
+    }
+    builder
+        .spawn(move || {
+            RUNTIME_THREAD.with(|flag| flag.set(true));
+            f();
+        })
+        .map(drop)
 }
 
-/// Whether the calling thread is one of the runtime's.
+/// Whether the calling thread is one of the runtime's (started by
+/// [`spawn`]).
 pub(crate) fn on_runtime_thread() -> bool {
     RUNTIME_THREAD.with(Cell::get)
 }

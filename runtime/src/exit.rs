@@ -14,7 +14,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{mpsc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::{events, output, platform, Signal};
@@ -165,16 +165,27 @@ fn die_by(signal: Signal) {
 
 /// Flushes stdout on a helper thread, waiting at most [`LOCK_GRACE`].
 fn flush_briefly() {
-    let (done, flushed) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("graceful-exit-flush".into())
-        .stack_size(64 * 1024)
-        .spawn(move || {
+    static FLUSHED: AtomicBool = AtomicBool::new(false);
+    let waiter = std::thread::current();
+    let spawned = events::spawn(
+        "graceful-exit-flush",
+        Some(64 * 1024),
+        Box::new(move || {
             let _ = std::io::stdout().flush();
-            let _ = done.send(());
-        });
-    if spawned.is_ok() {
-        let _ = flushed.recv_timeout(LOCK_GRACE);
+            FLUSHED.store(true, Ordering::Release);
+            waiter.unpark();
+        }),
+    );
+    if spawned.is_err() {
+        return;
+    }
+    let until = Instant::now() + LOCK_GRACE;
+    while !FLUSHED.load(Ordering::Acquire) {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::park_timeout(left);
     }
 }
 

@@ -80,7 +80,7 @@ use std::process::{Child, Command, ExitStatus};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::duration::DurationText;
+use crate::duration::{DurationText, Elapsed};
 use crate::hooks::Action;
 use crate::output;
 use crate::Hook;
@@ -236,8 +236,8 @@ impl ManagedChild {
                 "child `{name}` (pid {id}) had already exited: {status}"
             )),
             Ok(Stopped::Asked(status)) => output::debug(format_args!(
-                "child `{name}` (pid {id}) stopped in {:.1?}: {status}",
-                started.elapsed()
+                "child `{name}` (pid {id}) stopped in {}: {status}",
+                Elapsed(started.elapsed())
             )),
             Ok(Stopped::Killed(status)) => output::error(format_args!(
                 "child `{name}` (pid {id}) did not exit within {} of SIGTERM: killed ({status})",

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use crate::duration::Elapsed;
 use crate::hooks::sequence::{Continue, Ran, Sequence};
 use crate::{events, hooks, output, state, systemd, ShutdownReason};
 
@@ -103,7 +104,10 @@ pub(crate) fn finish() {
     events::set_busy(state::has_started());
     RELOADS.fetch_add(1, Ordering::AcqRel);
     systemd::notify_reloaded();
-    output::debug(format_args!("reload finished in {:.1?}", started.elapsed()));
+    output::debug(format_args!(
+        "reload finished in {}",
+        Elapsed(started.elapsed())
+    ));
 }
 
 /// For the watchdog: the reload running now.

@@ -21,7 +21,7 @@ use std::process::Termination;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::duration::DurationText;
+use crate::duration::{DurationText, Elapsed};
 use crate::exit::{self, Ending};
 use crate::hooks::sequence::{self, Ran, Sequence};
 use crate::settings::{BrokenPipe, Settings, WaitForMain};
@@ -151,8 +151,8 @@ fn finish_shutdown() -> ! {
     };
     if let Some(started) = started {
         output::debug(format_args!(
-            "shutdown finished in {:.1?}; {ending}",
-            started.elapsed()
+            "shutdown finished in {}; {ending}",
+            Elapsed(started.elapsed())
         ));
     }
     exit::finish(ending)
@@ -170,9 +170,11 @@ fn hand_off(sequence: Arc<Sequence>) {
         return;
     }
     let runner = Arc::clone(&sequence);
-    let spawned = std::thread::Builder::new()
-        .name("graceful-exit-hooks".into())
-        .spawn(move || run_shutdown(&runner));
+    let spawned = events::spawn(
+        "graceful-exit-hooks",
+        None,
+        Box::new(move || run_shutdown(&runner)),
+    );
     if let Err(error) = spawned {
         output::error(format_args!(
             "could not start a thread for the shutdown hooks: {error}; running them here"

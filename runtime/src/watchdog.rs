@@ -43,11 +43,12 @@ pub(crate) fn start() -> io::Result<()> {
     }
     let doorbell = Arc::new(Doorbell::with_alarm()?);
     let own = Arc::clone(&doorbell);
-    std::thread::Builder::new()
-        .name("graceful-exit-watchdog".into())
-        // It formats a few lines and may end the process: a small stack.
-        .stack_size(128 * 1024)
-        .spawn(move || watch(&own))?;
+    // It formats a few lines and may end the process: a small stack.
+    events::spawn(
+        "graceful-exit-watchdog",
+        Some(128 * 1024),
+        Box::new(move || watch(&own)),
+    )?;
     let _ = events::WATCHDOG.set(doorbell);
     *started = true;
     Ok(())
@@ -84,7 +85,6 @@ struct Seen {
 }
 
 fn watch(doorbell: &Doorbell) {
-    events::mark_runtime_thread();
     output::never_block_on_this_thread();
     let mut signals = Seen::default();
     loop {

@@ -96,9 +96,7 @@ fn plan(settings: &Settings) -> Vec<(i32, Role)> {
 fn start() -> std::io::Result<()> {
     let doorbell = Arc::new(Doorbell::new()?);
     let own = Arc::clone(&doorbell);
-    std::thread::Builder::new()
-        .name("graceful-exit".into())
-        .spawn(move || watch(&own))?;
+    events::spawn("graceful-exit", None, Box::new(move || watch(&own)))?;
     let _ = events::WATCHER.set(doorbell);
     Ok(())
 }
@@ -106,7 +104,6 @@ fn start() -> std::io::Result<()> {
 /// The watcher's loop. Returns when this thread stops being the watcher
 /// (its reload hook was abandoned and a new thread took over).
 fn watch(doorbell: &Doorbell) {
-    events::mark_runtime_thread();
     while dispatch() {
         doorbell.wait(None);
     }

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::{Entry, Outcome};
-use crate::duration::DurationText;
+use crate::duration::{DurationText, Elapsed};
 use crate::{events, output, ShutdownReason};
 
 /// How a sequence goes on after its hook was abandoned: called on a new
@@ -162,7 +162,7 @@ impl Sequence {
         match result {
             Ok(None) => output::debug(format_args!("hook `{name}` was cancelled; skipped")),
             Ok(Some(Ok(()))) => {
-                output::debug(format_args!("hook `{name}` finished in {took:.1?}"));
+                output::debug(format_args!("hook `{name}` finished in {}", Elapsed(took)));
             }
             Ok(Some(Err(error))) => output::error(format_args!("hook `{name}` failed: {error}")),
             Err(payload) => {
@@ -269,12 +269,11 @@ impl Sequence {
     fn continue_elsewhere(self: &Arc<Self>, generation: u64) {
         let sequence = Arc::clone(self);
         let continue_with = self.continue_with;
-        let spawned = std::thread::Builder::new()
-            .name("graceful-exit-hooks".into())
-            .spawn(move || {
-                events::mark_runtime_thread();
-                continue_with(sequence, generation);
-            });
+        let spawned = events::spawn(
+            "graceful-exit-hooks",
+            None,
+            Box::new(move || continue_with(sequence, generation)),
+        );
         if let Err(error) = spawned {
             output::error_now(format_args!(
                 "could not start a thread for the remaining {} hooks: {error}; they will not run",
