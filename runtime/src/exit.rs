@@ -14,7 +14,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::{events, output, platform, Signal};
@@ -86,29 +85,26 @@ pub(crate) enum Phase {
 
 static GATE: AtomicBool = AtomicBool::new(false);
 static PHASE: AtomicU8 = AtomicU8::new(Phase::Running as u8);
-static PHASE_SINCE: Mutex<Option<Instant>> = Mutex::new(None);
 
+/// Enters `phase`; where it could get stuck (a lock held elsewhere, std's
+/// exit), the watchdog is armed to look after [`LOCK_GRACE`].
 fn enter(phase: Phase) {
-    let now = Instant::now();
-    *PHASE_SINCE.lock().unwrap_or_else(PoisonError::into_inner) = Some(now);
     PHASE.store(phase as u8, Ordering::Release);
-    if phase != Phase::Flushing {
-        if let Some(at) = now.checked_add(LOCK_GRACE) {
+    if matches!(phase, Phase::Locking | Phase::Exiting) {
+        if let Some(at) = Instant::now().checked_add(LOCK_GRACE) {
             events::arm_watchdog(at);
         }
     }
 }
 
-/// Where [`finish`] is and since when.
-pub(crate) fn phase() -> (Phase, Option<Instant>) {
-    let phase = match PHASE.load(Ordering::Acquire) {
+/// Where [`finish`] is.
+pub(crate) fn phase() -> Phase {
+    match PHASE.load(Ordering::Acquire) {
         1 => Phase::Locking,
         2 => Phase::Flushing,
         3 => Phase::Exiting,
         _ => Phase::Running,
-    };
-    let since = *PHASE_SINCE.lock().unwrap_or_else(PoisonError::into_inner);
-    (phase, since)
+    }
 }
 
 /// Flushes stdout and ends the process as `ending` says. Only the first
@@ -122,20 +118,21 @@ pub(crate) fn finish(ending: Ending) -> ! {
     enter(Phase::Flushing);
     let flushed = stdout.flush();
     drop(stdout);
-    enter(Phase::Exiting);
     if let Err(error) = flushed {
         if error.kind() != std::io::ErrorKind::BrokenPipe {
             output::error(format_args!("could not flush stdout: {error}"));
         }
     }
-    match ending {
-        // std's exit only tries stdout's lock, and the buffer is empty now.
-        Ending::Code(code) => std::process::exit(code),
-        Ending::Signal(signal) => {
-            die_by(signal);
-            std::process::exit(signal.shell_status())
-        }
+    if let Ending::Signal(signal) = ending {
+        // The default action ends the process at once: nothing to get stuck.
+        die_by(signal);
     }
+    enter(Phase::Exiting);
+    // std's exit only tries stdout's lock, and the buffer is empty now.
+    std::process::exit(match ending {
+        Ending::Code(code) => code,
+        Ending::Signal(signal) => signal.shell_status(),
+    })
 }
 
 /// Ends the process at once, for the watchdog: tries to flush stdout for a

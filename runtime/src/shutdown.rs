@@ -7,7 +7,9 @@
 //!
 //! - after a signal, on the watcher thread the signal woke (one wake-up from
 //!   the signal to the first hook);
-//! - when `main` returns (or calls [`exit`]), on the main thread;
+//! - when `main` returns (or calls [`exit`]), on the main thread; also when
+//!   a signal's hooks were waiting for a cooperating `main`: it runs them
+//!   itself as it returns;
 //! - after [`request_shutdown`], [`request_exit`] or [`exit`] from another
 //!   thread, on the watcher thread (a new thread if the runtime is not
 //!   installed), never on the caller's, so a hook may join the caller.
@@ -98,12 +100,14 @@ fn begin(reason: ShutdownReason, ending: Ending, trigger: Trigger) -> Begun {
             "the shutdown hooks run now ({reason}), but no signal would have run them: the runtime is not installed. Put #[graceful_main] on main, or call graceful_exit::Config::new().run(..) or .install()"
         ));
     }
+    // systemd and the watchdog first: once `main` is woken it may run the
+    // hooks and end the process by itself.
+    systemd::notify_stopping();
+    watchdog::guard(deadline);
+    wake::announce();
     if notify {
         state::notify();
     }
-    wake::announce();
-    systemd::notify_stopping();
-    watchdog::guard(deadline);
     Begun::Started(sequence)
 }
 
@@ -127,7 +131,14 @@ fn main_wait(settings: &Settings, state: &State, trigger: Trigger, now: Instant)
 /// thread and ends the process. Returns only if this thread's hook was
 /// abandoned and the sequence goes on elsewhere.
 pub(crate) fn run_shutdown(sequence: &Arc<Sequence>) {
-    state::wait_for_main();
+    if state::wait_for_main() {
+        run_hooks(sequence);
+    }
+}
+
+/// Runs the hooks on this thread and ends the process. Returns only if this
+/// thread's hook was abandoned and the sequence goes on elsewhere.
+fn run_hooks(sequence: &Arc<Sequence>) {
     if sequence.run(0) == Ran::Finished {
         finish_shutdown();
     }
@@ -245,11 +256,19 @@ where
             (ShutdownReason::Panic, 101)
         }
     };
-    state::main_finished(code);
-    if let Begun::Started(sequence) = begin(reason, Ending::Code(code), Trigger::Main) {
-        run_shutdown(&sequence);
-    }
+    main_ended(reason, code);
     exit::park_forever()
+}
+
+/// `main` has ended (returned, failed, panicked, called `exit`): the hooks
+/// run on its thread, whether it begins the shutdown now or one was
+/// waiting for it.
+fn main_ended(reason: ShutdownReason, code: i32) {
+    if let Some(sequence) = state::main_finished(code) {
+        run_hooks(&sequence);
+    } else if let Begun::Started(sequence) = begin(reason, Ending::Code(code), Trigger::Main) {
+        run_hooks(&sequence);
+    }
 }
 
 /// Starts shutdown as if a signal had arrived: the reason is
@@ -307,14 +326,7 @@ pub fn request_exit(code: i32) {
 pub fn exit(code: i32) -> ! {
     sequence::exit_from_hook(code, finish_shutdown);
     if state::on_main_thread() {
-        state::main_finished(code);
-        if let Begun::Started(sequence) = begin(
-            ShutdownReason::Exit(code),
-            Ending::Code(code),
-            Trigger::Main,
-        ) {
-            run_shutdown(&sequence);
-        }
+        main_ended(ShutdownReason::Exit(code), code);
     } else if let Begun::Started(sequence) = begin(
         ShutdownReason::Exit(code),
         Ending::Code(code),

@@ -61,6 +61,9 @@ pub(crate) enum MainWait {
     No,
     /// Until then; `None`: without limit.
     Until(Option<Instant>),
+    /// `main` returned while they waited, and runs them itself: it is free
+    /// now, and no other thread needs waking.
+    Main,
 }
 
 /// Where `main` is.
@@ -161,15 +164,20 @@ pub(crate) fn cooperates() -> bool {
 
 /// Waits, if the shutdown says so, for `main` to return (see
 /// [`MainWait`]); reports it when the wait runs out first.
-pub(crate) fn wait_for_main() {
+///
+/// Returns whether the calling thread is to run the hooks: `false` when
+/// `main` returned meanwhile and runs them itself.
+pub(crate) fn wait_for_main() -> bool {
     let mut state = lock();
     let timed_out = loop {
         let main_running = matches!(state.main, Main::Running(_));
         let Some(shutdown) = state.shutdown.as_mut() else {
-            return;
+            return true;
         };
-        let MainWait::Until(until) = shutdown.main_wait else {
-            return;
+        let until = match shutdown.main_wait {
+            MainWait::No => return true,
+            MainWait::Main => return false,
+            MainWait::Until(until) => until,
         };
         let left = until.map(|until| until.saturating_duration_since(Instant::now()));
         if !main_running || left.is_some_and(|left| left.is_zero()) {
@@ -185,18 +193,28 @@ pub(crate) fn wait_for_main() {
             DurationText(waited)
         ));
     }
+    true
 }
 
 /// `main` is done, with status `code`: the hooks stop waiting for it, and a
 /// failure replaces a requested shutdown's 0.
-pub(crate) fn main_finished(code: i32) {
+///
+/// Returns the hooks to run on the calling thread (`main`'s) when a runner
+/// was waiting for `main`: `main` takes them over.
+pub(crate) fn main_finished(code: i32) -> Option<Arc<Sequence>> {
     let mut state = lock();
     state.main = Main::Done;
+    let mut take_over = None;
     if let Some(shutdown) = &mut state.shutdown {
         shutdown.ending = shutdown.ending.with_main(shutdown.main_may_override, code);
+        if matches!(shutdown.main_wait, MainWait::Until(_)) {
+            shutdown.main_wait = MainWait::Main;
+            take_over = Some(Arc::clone(&shutdown.sequence));
+        }
     }
     drop(state);
     notify();
+    take_over
 }
 
 /// Whether the calling thread is `main`'s: the one that called

@@ -82,6 +82,8 @@ struct Seen {
     first_at: Option<Instant>,
     /// When the deadline was first seen passed, plus [`DEADLINE_RECHECK`].
     deadline_recheck: Option<Instant>,
+    /// The exit phase that may be stuck, and when it was first seen.
+    stuck: Option<(Phase, Instant)>,
 }
 
 fn watch(doorbell: &Doorbell) {
@@ -139,8 +141,16 @@ fn check(now: Instant, signals: &mut Seen) -> Option<Instant> {
 fn check_shutdown(now: Instant, shutdown: &Shutdown, signals: &mut Seen) -> Option<Instant> {
     second_signal(now, shutdown, signals);
     let mut next = None;
-    let (phase, since) = exit::phase();
-    if let (Phase::Locking | Phase::Exiting, Some(since)) = (phase, since) {
+    let phase = exit::phase();
+    if matches!(phase, Phase::Locking | Phase::Exiting) {
+        // Since when the exit sits in this phase, as far as we have seen.
+        let since = match signals.stuck {
+            Some((seen, since)) if seen == phase => since,
+            _ => {
+                signals.stuck = Some((phase, now));
+                now
+            }
+        };
         let limit = since + LOCK_GRACE;
         if now >= limit {
             if phase == Phase::Locking {

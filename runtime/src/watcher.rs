@@ -1,9 +1,10 @@
 //! Installing the runtime, and the watcher thread it starts.
 //!
 //! [`install`] decides what each signal does ([`Role`]), starts the
-//! watcher and the watchdog, and only then installs the handlers: if a
-//! thread cannot start, no handler is installed and every signal keeps its
-//! default action.
+//! watcher, and only then installs the handlers: if the thread cannot
+//! start, no handler is installed and every signal keeps its default
+//! action. The watcher starts the watchdog, off the program's start-up
+//! path; should that fail, signals still work and the failure is reported.
 //!
 //! The watcher blocks on its doorbell (no wake-ups while idle). A signal's
 //! handler, or a request from code, rings it; it then starts the shutdown
@@ -36,7 +37,7 @@ pub(crate) fn install(settings: Settings) -> Result<(), InstallError> {
     // The runtime's threads start with these signals blocked, for good: the
     // kernel delivers them to the program's threads.
     let blocked = platform::Blocked::new(&numbers);
-    let started = start().and_then(|()| watchdog::start());
+    let started = start();
     drop(blocked);
     started.map_err(InstallError::Thread)?;
     for (number, role) in &plan {
@@ -96,9 +97,20 @@ fn plan(settings: &Settings) -> Vec<(i32, Role)> {
 fn start() -> std::io::Result<()> {
     let doorbell = Arc::new(Doorbell::new()?);
     let own = Arc::clone(&doorbell);
-    events::spawn("graceful-exit", None, Box::new(move || watch(&own)))?;
+    events::spawn("graceful-exit", None, Box::new(move || run(&own)))?;
     let _ = events::WATCHER.set(doorbell);
     Ok(())
+}
+
+/// The watcher thread: starts the watchdog (off the program's start-up
+/// path), then watches.
+fn run(doorbell: &Doorbell) {
+    if let Err(error) = watchdog::start() {
+        output::error(format_args!(
+            "could not start the watchdog thread: {error}; the deadline, hook timeouts and a second signal are not enforced"
+        ));
+    }
+    watch(doorbell);
 }
 
 /// The watcher's loop. Returns when this thread stops being the watcher

@@ -41,18 +41,7 @@ pub(crate) struct Doorbell {
 
 impl Doorbell {
     pub(crate) fn new() -> io::Result<Doorbell> {
-        let mut fds = [0 as c_int; 2];
-        // SAFETY: `fds` is a writable array of two `c_int`s, as pipe(2)
-        // requires.
-        if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: pipe(2) succeeded, so both descriptors are open and owned
-        // by nobody else; each `OwnedFd` closes its own.
-        let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-        for fd in [&read, &write] {
-            set_flags(fd.as_raw_fd())?;
-        }
+        let (read, write) = pipe()?;
         Ok(Doorbell {
             read,
             write,
@@ -207,6 +196,61 @@ impl Alarm {
     }
 }
 
+/// A pipe, both ends non-blocking and close-on-exec.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly"
+))]
+fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as c_int; 2];
+    // SAFETY: `fds` is a writable array of two `c_int`s, as pipe2(2)
+    // requires; the flags are plain integers.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: pipe2(2) succeeded, so both descriptors are open and owned by
+    // nobody else; each `OwnedFd` closes its own.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// A pipe, both ends non-blocking and close-on-exec (set after the fact:
+/// no `pipe2` here).
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly"
+)))]
+fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as c_int; 2];
+    // SAFETY: `fds` is a writable array of two `c_int`s, as pipe(2)
+    // requires.
+    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: pipe(2) succeeded, so both descriptors are open and owned by
+    // nobody else; each `OwnedFd` closes its own.
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    for fd in [&read, &write] {
+        set_flags(fd.as_raw_fd())?;
+    }
+    Ok((read, write))
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly"
+)))]
 fn set_flags(fd: c_int) -> io::Result<()> {
     // SAFETY: fcntl(2) on a descriptor we own, with integer arguments only.
     let ok = unsafe {
