@@ -296,6 +296,7 @@ fn deadline_ends_a_stuck_hook_after_1s() {
             ended
         },
     );
+    println!("deadline: ended {took:?} after Ctrl-C");
     assert_hooks(&ended, &["stuck"]);
     assert_stderr(&ended, &format!("graceful-exit: {needle}"));
     assert_code(
@@ -328,6 +329,7 @@ fn misbehaving_hooks_are_reported_and_the_rest_run() {
             ended
         },
     );
+    println!("misbehave: ended {took:?} after Ctrl-C");
     assert_hooks(
         &ended,
         &["ok_a", "hangs", "panics", "fails", "runtime_hook", "ok_b"],
@@ -375,6 +377,7 @@ fn second_ctrl_c_exits_at_once() {
             ended
         },
     );
+    println!("slow: ended {took:?} after the second Ctrl-C");
     assert_stderr(&ended, needle);
     if has_line(&ended, "hook: slow_hook finished") {
         ended.fail("the hook finished: the second Ctrl-C did not cut it");
@@ -505,6 +508,7 @@ fn console(dir: &Path, args: &[&str], complete: impl Fn(&Ended) -> bool) -> (End
         took = ended.ended_at - ready;
         ended
     });
+    println!("win_console {args:?}: ended {took:?} after `ready`");
     (ended, took)
 }
 

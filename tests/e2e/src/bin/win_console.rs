@@ -24,15 +24,15 @@
 
 #[cfg(windows)]
 mod console {
-    use std::ffi::c_void;
+    use std::ffi::{c_char, c_void};
     use std::time::{Duration, Instant};
 
     type Routine = unsafe extern "system" fn(*mut c_void) -> u32;
 
     #[link(name = "kernel32")]
     extern "system" {
-        fn GetModuleHandleA(name: *const u8) -> *mut c_void;
-        fn GetProcAddress(module: *mut c_void, name: *const u8) -> *const c_void;
+        fn GetModuleHandleA(name: *const c_char) -> *mut c_void;
+        fn GetProcAddress(module: *mut c_void, name: *const c_char) -> *const c_void;
         fn CreateThread(
             attributes: *const c_void,
             stack: usize,
@@ -72,11 +72,11 @@ mod console {
 
     /// Delivers `event` as Windows does, then does what Windows would.
     pub fn deliver(event: u32) -> ! {
-        // SAFETY: NUL-terminated names; kernel32 is loaded in every process.
+        // SAFETY: C string literals; kernel32 is loaded in every process.
         let routine = unsafe {
             GetProcAddress(
-                GetModuleHandleA(b"kernel32.dll\0".as_ptr()),
-                b"CtrlRoutine\0".as_ptr(),
+                GetModuleHandleA(c"kernel32.dll".as_ptr()),
+                c"CtrlRoutine".as_ptr(),
             )
         };
         assert!(!routine.is_null(), "kernel32 has no CtrlRoutine");
