@@ -124,7 +124,19 @@ pub(crate) fn reload_hooks_exist() {
 /// Records a signal and wakes whoever must act on it. Called in the signal
 /// handler: atomics and one `write(2)` only.
 pub(crate) fn signal_arrived(number: i32) {
-    match role(number) {
+    arrived(number, role(number));
+}
+
+/// Records `number` as a shutdown signal whatever its role: for an event
+/// after which the system ends the process anyway (Windows' console close,
+/// logoff and shutdown), where a reload, or nothing, would lose the hooks.
+#[cfg(windows)]
+pub(crate) fn ending_signal_arrived(number: i32) {
+    arrived(number, Role::Shutdown);
+}
+
+fn arrived(number: i32, role: Role) {
+    match role {
         Role::Shutdown => {
             if let Some(bit) = bit(number) {
                 ARRIVED.fetch_or(bit, Ordering::AcqRel);

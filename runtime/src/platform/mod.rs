@@ -22,13 +22,19 @@
 //!
 //! Backends, chosen at compile time: `signal-hook`'s low-level registration
 //! (the Unix default) or the `ctrlc` crate (feature `ctrlc`; always on
-//! Windows).
+//! Windows, for Ctrl-C and Ctrl-Break, next to a console control routine of
+//! our own for close, logoff and shutdown: `console_events`).
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
 pub(crate) use self::unix::*;
 
+// Windows' console events and what is done with each: pure, so that its
+// unit tests run on every platform.
+#[cfg(any(windows, test))]
+#[cfg_attr(not(windows), allow(dead_code))]
+mod console_events;
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]

@@ -1,15 +1,33 @@
-//! Windows: the `ctrlc` backend for console events, a condition-variable
+//! Windows: console control events as signals, a condition-variable
 //! doorbell (nothing rings it from a signal handler here: console events
 //! arrive on ordinary threads), unlocked writes to stderr, `ExitProcess`.
+//!
+//! Windows delivers a console event by starting a thread in the process
+//! that calls the registered control routines, last registered first,
+//! until one returns `TRUE`. Ctrl-C and Ctrl-Break go to `ctrlc`'s routine
+//! (the backend the SPEC names), whose thread calls
+//! [`events::signal_arrived`] with `SIGINT`. Close, logoff and shutdown go
+//! to our own routine, registered in front of `ctrlc`'s: Windows ends the
+//! process as soon as a routine returns from one of those, so ours records
+//! the event and blocks until the shutdown has ended the process (or
+//! Windows' own timeout does: about 5 s, see `docs/windows.md`).
+//! `console_events` decides, event by event.
 
 use std::fs::File;
 use std::io::{self, Write};
 use std::mem::ManuallyDrop;
 use std::os::windows::io::{AsRawHandle, FromRawHandle};
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::{events, Signal};
+use windows_sys::core::BOOL;
+use windows_sys::Win32::Foundation::{FALSE, TRUE};
+use windows_sys::Win32::System::Console::SetConsoleCtrlHandler;
+use windows_sys::Win32::System::RemoteDesktop::ProcessIdToSessionId;
+use windows_sys::Win32::System::Threading::{ExitProcess, GetCurrentProcessId};
+
+use super::console_events::{self, Action, Taken};
+use crate::{events, exit, Signal};
 
 /// A flag and a condition variable: `ring` sets and notifies, `wait` waits
 /// and clears.
@@ -70,26 +88,100 @@ impl Blocked {
     }
 }
 
+/// A guard like Unix's, whose drop unblocks: nothing to unblock here.
+impl Drop for Blocked {
+    fn drop(&mut self) {}
+}
+
 /// No child signal on Windows.
 pub(crate) const CHILD_SIGNAL: Option<i32> = None;
 
-/// Ctrl-C and Ctrl-Break arrive through `ctrlc` as `SIGINT`.
+/// What the control routine needs to decide, set once before it is
+/// registered.
+#[derive(Clone, Copy)]
+struct Routing {
+    taken: Taken,
+    session_zero: bool,
+}
+
+static ROUTING: OnceLock<Routing> = OnceLock::new();
+
+/// Routes console events to [`events`]: Ctrl-C and Ctrl-Break through
+/// `ctrlc` when `SIGINT` is in `numbers`; close, logoff and shutdown
+/// through our routine when `SIGTERM` or `SIGHUP` is. Returns the numbers
+/// now handled. On error nothing stays installed, except in one case that
+/// needs the system out of memory: `ctrlc`'s routine, which cannot be
+/// taken out, when ours cannot be added in front of it.
 pub(crate) fn install_handlers(numbers: &[i32]) -> io::Result<Vec<i32>> {
-    let interrupt = Signal::INT.number();
-    if !numbers.contains(&interrupt) {
+    let taken = Taken::from_numbers(numbers);
+    if !taken.any() {
         return Ok(Vec::new());
     }
-    ctrlc::set_handler(move || events::signal_arrived(interrupt)).map_err(io::Error::other)?;
-    Ok(vec![interrupt])
+    let _ = ROUTING.set(Routing {
+        taken,
+        session_zero: in_session_zero(),
+    });
+    // Ours first, so that a refusal of `ctrlc` (it allows one handler per
+    // process) leaves nothing behind.
+    set_routine(true)?;
+    if taken.interrupt {
+        let interrupt = Signal::INT.number();
+        if let Err(error) = ctrlc::set_handler(move || events::signal_arrived(interrupt)) {
+            let _ = set_routine(false);
+            return Err(io::Error::other(error));
+        }
+        // `ctrlc`'s routine now comes first: add ours once more, in front
+        // of it. The copy behind it is never reached, since `ctrlc`'s
+        // returns `TRUE` for every event.
+        if let Err(error) = set_routine(true) {
+            let _ = set_routine(false);
+            return Err(error);
+        }
+    }
+    Ok(taken.handled(numbers))
+}
+
+/// Adds our control routine (to the front of the list) or removes it.
+fn set_routine(add: bool) -> io::Result<()> {
+    // SAFETY: `routine` has the `PHANDLER_ROUTINE` signature and, being a
+    // function, lives as long as the process.
+    let done = unsafe { SetConsoleCtrlHandler(Some(routine), if add { TRUE } else { FALSE }) };
+    if done == FALSE {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Our console control routine, called by Windows on a thread of its own
+/// for every console event. It never unwinds: nothing in it panics.
+extern "system" fn routine(event: u32) -> BOOL {
+    let Some(routing) = ROUTING.get() else {
+        return FALSE;
+    };
+    match console_events::action(event, routing.taken, routing.session_zero) {
+        Action::PassOn => FALSE,
+        Action::Absorb => TRUE,
+        Action::ShutdownAndBlock(signal) => {
+            events::ending_signal_arrived(signal.number());
+            // Returning would let Windows end the process now. The
+            // shutdown ends it instead; this thread waits for that.
+            exit::park_forever()
+        }
+    }
+}
+
+/// Whether this process runs in session 0, where services run and no user
+/// logs on.
+fn in_session_zero() -> bool {
+    let mut session = u32::MAX;
+    // SAFETY: both calls take plain integers; the second writes one `u32`
+    // through a pointer to a live local.
+    let found = unsafe { ProcessIdToSessionId(GetCurrentProcessId(), &mut session) };
+    found != FALSE && session == 0
 }
 
 /// Windows has no signal to re-raise: the caller exits with `128 + n`.
 pub(crate) fn die_by_signal(_signal: Signal) {}
-
-#[link(name = "kernel32")]
-extern "system" {
-    fn ExitProcess(code: u32) -> !;
-}
 
 /// Ends the process now with `code`, running nothing of std's.
 pub(crate) fn exit_now(code: i32) -> ! {
