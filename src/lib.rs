@@ -16,6 +16,7 @@
 //! # Quickstart
 //!
 //! ```no_run
+//! use std::time::Duration;
 //! use graceful_exit::{graceful_main, on_shutdown, ShutdownReason};
 //!
 //! #[on_shutdown]                              // order 0
@@ -29,17 +30,86 @@
 //!
 //! #[graceful_main]
 //! fn main() {
-//!     while graceful_exit::sleep(std::time::Duration::from_secs(1)) {
-//!         // one unit of work
+//!     let mut done = 0;
+//!     // `sleep` returns `false` the moment a signal starts the shutdown.
+//!     while graceful_exit::sleep(Duration::from_secs(1)) {
+//!         done += 1; // one unit of work
 //!     }
+//!     // `main` may finish its work here: the hooks wait for it to return.
+//!     println!("stopped after {done} units");
 //! }
 //! ```
+//!
+//! # What happens
+//!
+//! 1. **Signals.** The handler only records the signal (atomics) and wakes
+//!    the runtime's watcher thread through a self-pipe; all real work
+//!    happens on ordinary threads. A signal that was *ignored* when the
+//!    process started (SIGHUP under `nohup`, SIGINT for `cmd &` in a script)
+//!    stays ignored. Signals left out of `signals` keep their default action.
+//! 2. **`main` finishes its work first, if it cooperates.** A program
+//!    *cooperates* once any of its threads has called [`is_shutting_down`],
+//!    [`wait`], [`sleep`], [`shutdown_fd`] or [`wait_async`] before the
+//!    shutdown started, or asked for it with [`request_shutdown`] or
+//!    [`request_exit`]. Then a signal or a request makes the hooks wait for
+//!    `main` to return, up to half the deadline (4 s by default), so the
+//!    work `main` holds (its locals, its joined workers) is finished, not
+//!    cut; `main` then runs the hooks itself as it returns. A program that
+//!    never looked gets its hooks at once while `main` runs on. When the
+//!    wait runs out, one error line says so (`main did not return within
+//!    4s…`) and the hooks start. `wait_for_main = "3s"` sets the wait for
+//!    every program; `"0"` runs the hooks at once.
+//! 3. **Hooks run exactly once**, in ascending `order`; ties are broken by
+//!    module path, then line, so the order never depends on link order.
+//!    They run when shutdown starts for any reason: a signal, `main`
+//!    returning (`Ok` or `Err`), `main` panicking, [`exit`], or a request.
+//! 4. **Which thread runs them.** After a signal, the watcher thread (or
+//!    `main`, see 2); when `main` returns or calls [`exit`], `main`; after
+//!    [`request_shutdown`], [`request_exit`] or [`exit`] from another
+//!    thread, the runtime's thread, never the caller's, so a hook may join
+//!    worker threads. The recommended pattern for a worker that decides the
+//!    program must stop: `request_exit(code)` (or `request_shutdown()`) and
+//!    return; `main` notices, joins its workers and returns; then the hooks
+//!    run.
+//! 5. **Isolation.** A hook that panics or returns `Err` is reported on
+//!    stderr with its name, and the rest still run. A hook that outlives its
+//!    `timeout` is reported and abandoned (its thread is left behind); the
+//!    rest run on a fresh thread. A hook that calls [`exit`] ends there,
+//!    reported, and the rest still run (with `panic = "abort"` too).
+//! 6. **Deadline.** From the moment shutdown starts, the whole sequence must
+//!    finish within the deadline (default 8 s, under Docker's 10 s and
+//!    Kubernetes' 30 s). When it passes, the process exits at once (within
+//!    about 20 ms), naming the hook that was running, with the status the
+//!    shutdown was heading for. `GRACEFUL_EXIT_DEADLINE=30s` overrides it.
+//! 7. **Second signal.** The second terminating signal the program receives
+//!    during a shutdown exits at once with that signal's status, as someone
+//!    pressing Ctrl-C twice expects. Signals within 100 ms of the first
+//!    count as the same burst, so a `kill` loop or a repeating key does not
+//!    cut the cleanup short; and a first signal that arrives while a
+//!    shutdown started by `main` (return, `Err`, panic, `exit`) runs does not
+//!    cut it short either. The first signal is the reason; signals that
+//!    arrive together (pending at the same moment, which the kernel delivers
+//!    lowest number first) count SIGTERM first and SIGHUP last, so
+//!    systemd's `SendSIGHUP=yes` (`kill -TERM; kill -HUP`) reads as SIGTERM.
+//! 8. **Nothing holds up the end.** The watchdog that enforces the deadline
+//!    and the second signal never waits on a lock held across user code,
+//!    never blocks on a pipe (its reports are dropped when stderr cannot
+//!    take them at once) and never calls a logger. Reports go straight to
+//!    file descriptor 2, never through std's stderr lock.
+//!
+//! Everything the runtime prints goes to stderr, one line per event,
+//! prefixed `graceful-exit:`. Nothing is printed on success; problems (a hook
+//! failed, panicked or timed out, the deadline, a second signal, a bad
+//! environment value) always are. `GRACEFUL_EXIT_LOG=debug` adds progress
+//! lines: the shutdown's start and reason, each hook with its duration, the
+//! total time. `GRACEFUL_EXIT_QUIET=1` (or `true`, `yes`, `on`) silences
+//! everything but problems.
 //!
 //! # The program without the macro
 //!
 //! `#[graceful_main(…)]` is sugar for [`Config`]: each key is a builder method
-//! of the same name, and `main` becomes the closure given to [`Config::run`].
-//! These two programs behave identically:
+//! of the same name taking a typed value, and `main` becomes the closure
+//! given to [`Config::run`]. These two programs behave identically:
 //!
 //! ```no_run
 //! # mod with_macro {
@@ -72,12 +142,14 @@
 //! }
 //! ```
 //!
-//! Hooks can be registered without the macro too, with [`on_shutdown_fn`]:
-//! `graceful_exit::on_shutdown_fn("close db", 10, |reason| { … })`.
+//! [`Config::install`] installs the runtime and returns, for programs that
+//! cannot hand `main` over; then hooks never wait for `main`, and a `main`
+//! that returns on its own runs nothing (end it with [`exit`]).
 //!
 //! # Attributes
 //!
-//! `#[on_shutdown(…)]`, all keys optional:
+//! [`#[on_shutdown(…)]`](on_shutdown) and [`#[on_reload(…)]`](on_reload),
+//! all keys optional:
 //!
 //! | key | type | default | meaning |
 //! |---|---|---|---|
@@ -86,75 +158,131 @@
 //! | `name` | string | the fn name | the name used in reports |
 //! | `crate` | path | `::graceful_exit` | where graceful-exit is, for re-exporting crates |
 //!
-//! Accepted signatures: `fn()`, `fn() -> Result<(), E>`, `fn(&ShutdownReason)`,
-//! `fn(&ShutdownReason) -> Result<(), E>`, with `E: Display`. The function
-//! stays callable as written.
+//! Accepted signatures for `#[on_shutdown]`: `fn()`, `fn() -> Result<(), E>`,
+//! `fn(&ShutdownReason)`, `fn(&ShutdownReason) -> Result<(), E>`, with
+//! `E: Display`; for `#[on_reload]`: `fn()` and `fn() -> Result<(), E>`. The
+//! function stays callable as written.
 //!
-//! [`#[on_reload(…)]`](on_reload) takes the same keys and runs at every
-//! reload (SIGHUP, `reload = [..]`, [`request_reload`]); it accepts `fn()`
-//! and `fn() -> Result<(), E>`.
-//!
-//! `#[graceful_main(…)]`, on `fn main` only, all keys optional:
+//! [`#[graceful_main(…)]`](graceful_main), on `fn main` only, all keys optional:
 //!
 //! | key | type | default | meaning |
 //! |---|---|---|---|
 //! | `signals` | `[SIGINT, …]` | `[SIGINT, SIGTERM, SIGHUP]` | signals that start shutdown: `SIGINT`, `SIGTERM`, `SIGHUP`, `SIGQUIT`, `SIGUSR1`, `SIGUSR2` (the `SIG` prefix is optional) |
+//! | `reload` | `[SIGHUP, …]` | `[SIGHUP]` once there is a reload hook | signals that run the reload hooks instead; `[]` for none |
 //! | `exit_code` | `0..=255` | die by the signal | fixed exit code after a signal or [`request_shutdown`] |
 //! | `deadline` | duration | `"8s"` | hard limit for the whole shutdown; env `GRACEFUL_EXIT_DEADLINE` overrides |
-//! | `wait_for_main` | duration | `"0"` | on a signal, let `main` return first, up to this long |
+//! | `wait_for_main` | duration | half the deadline if `main` cooperates, else `"0"` | how long the hooks wait for `main` to return |
+//! | `broken_pipe` | `"exit"` / `"panic"` | `"panic"` | `"exit"`: a write to a closed stdout ends the program quietly after its hooks, by SIGPIPE |
 //! | `reap_zombies` | `bool` | `false` | as PID 1, reap orphaned children |
 //! | `crate` | path | `::graceful_exit` | where graceful-exit is |
 //!
-//! Durations are strings: `"250ms"`, `"2s"`, `"1m"`; `"0"` or `"none"` means
-//! no limit. `main` may return `()`, `Result<(), E: Debug>` or any
-//! [`Termination`](std::process::Termination) type such as `ExitCode`.
+//! Durations are strings, one grammar for the attributes and the
+//! environment: `"250ms"`, `"2s"`, `"1m"`, `"1.5s"`, `"500us"`, `"1m30s"`,
+//! `"1h"` (units `h`, `m`, `s`, `ms`, `us`, largest first, each at most once);
+//! `"0"` or `"none"` means no limit. `main` may return `()`,
+//! `Result<(), E: Debug>` or any [`Termination`](std::process::Termination)
+//! type such as `ExitCode`. Every misuse of the attributes is a compile error
+//! spanned on the offending token, saying what is accepted.
 //!
-//! # What happens
+//! Hooks need the runtime: `#[graceful_main]`, [`Config::run`] or
+//! [`Config::install`]. Without it a signal kills the program without
+//! running them; when hooks do run without the runtime (through [`exit`]),
+//! a line on stderr says so.
 //!
-//! 1. **Signals.** The handler only records the signal and wakes a watcher
-//!    thread (through signal-hook's self-pipe); all real work happens on
-//!    ordinary threads. A signal that was *ignored* when the process started
-//!    (SIGHUP under `nohup`, SIGINT for `cmd &` in a script) stays ignored.
-//!    Signals left out of `signals` keep their default action.
-//! 2. **Hooks run exactly once**, in ascending `order`; ties are broken by
-//!    module path, then line, so the order never depends on link order.
-//!    They run when shutdown starts for any reason: a signal, `main`
-//!    returning (`Ok` or `Err`), `main` panicking, [`exit`], or
-//!    [`request_shutdown`]. By default hooks start at once while `main` keeps
-//!    running; `wait_for_main` lets `main` finish first.
-//! 3. **Isolation.** A hook that panics or returns `Err` is reported on stderr
-//!    with its name, and the rest still run. A hook that outlives its
-//!    `timeout` is reported and abandoned (its thread is left behind).
-//! 4. **Deadline.** The whole sequence must finish within the deadline
-//!    (default 8 s, under Docker's 10 s and Kubernetes' 30 s). When it
-//!    passes, the process exits at once, naming the hook that was running.
-//! 5. **Second signal.** Another terminating signal during shutdown exits at
-//!    once with that signal's status, as someone pressing Ctrl-C twice
-//!    expects. Signals within 100 ms of the first count as the same burst, so
-//!    a `kill` loop or a repeating key does not cut the cleanup short.
+//! # Hooks at run time, and hooks that own state
 //!
-//! Everything the runtime prints goes to stderr, one line per event,
-//! prefixed `graceful-exit:`. Nothing is printed on success; problems (a hook
-//! failed, panicked or timed out, the deadline, a second signal, a bad
-//! environment value) always are. `GRACEFUL_EXIT_LOG=debug` adds progress
-//! lines: the shutdown's start and reason, each hook with its duration, the
-//! total time.
+//! [`Hook`] registers a closure with every option of the attribute, a name
+//! that may be a `String`, and a [`HookHandle`] to [`cancel`](HookHandle::cancel)
+//! it. [`guard`] hands a value to a hook that finishes it at shutdown, while
+//! `main` keeps using it through [`Guard::lock`]: the hook waits for a record
+//! in progress, and the value is finished exactly once (by the hook, or by
+//! its own `Drop` if the guard is dropped first). No `static` needed:
+//!
+//! ```no_run
+//! use std::io::{BufWriter, Write};
+//! use std::time::Duration;
+//! use graceful_exit::Hook;
+//!
+//! #[graceful_exit::graceful_main]
+//! fn main() -> std::io::Result<()> {
+//!     let file = BufWriter::new(std::fs::File::create("records.txt")?);
+//!     let out = graceful_exit::guard("flush records", file, |mut out| out.flush());
+//!     let _gauge = Hook::new(format!("report {}", std::process::id()))
+//!         .order(10)
+//!         .timeout(Duration::from_secs(1))
+//!         .register(|reason| -> Result<(), String> {
+//!             eprintln!("stopped: {reason}");
+//!             Ok(())
+//!         });
+//!     for n in 0.. {
+//!         if graceful_exit::is_shutting_down() {
+//!             break;
+//!         }
+//!         writeln!(out.lock(), "record {n}")?;
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! [`on_shutdown_fn`] is the shorthand for a closure at an order.
+//!
+//! # Waking every kind of loop
+//!
+//! | the loop blocks in | wake it with |
+//! |---|---|
+//! | a `sleep` between items | [`sleep`] (returns `false` at once) |
+//! | nothing, it checks between items | [`is_shutting_down`] |
+//! | a thread that has nothing else to do | [`wait`] |
+//! | `poll`/`select`/`epoll`/mio on sockets | [`shutdown_fd`]: readable once shutdown starts (Unix, close-on-exec) |
+//! | an async executor run from a sync `main` | [`wait_async`]: a plain future, any executor |
+//! | a channel `recv` in worker threads | `main` drops the sender when it stops: every `recv` returns `Err` |
+//!
+//! The repository's `examples/` show each: `worker` (a pool woken by closing
+//! its channel), `poll_server` (mio on `shutdown_fd`), `async_tokio` (tokio in
+//! a sync `main`), `flush` (a guard).
+//!
+//! # Reload
+//!
+//! Sync daemons reload on SIGHUP: re-read configuration, reopen log files
+//! (logrotate). Mark functions `#[on_reload]`: once the program has a reload
+//! hook, SIGHUP runs the reload hooks (in order, isolated and reported like
+//! shutdown hooks, on the runtime's thread) and the program goes on;
+//! `reload = [SIGUSR1]` chooses other signals. A reload signal arriving
+//! during a reload runs one more after it (a storm gives a few reloads);
+//! during a shutdown it is ignored. A shutdown signal during a reload stops
+//! it after the running hook, which gets its own timeout or half the
+//! deadline at most. [`request_reload`] does the same from code; [`reloads`]
+//! counts completed reloads. With the `systemd` feature a reload sends
+//! `RELOADING=1` (with `MONOTONIC_USEC=`) and then `READY=1`
+//! (`Type=notify-reload`). Under `nohup`, SIGHUP was ignored at start and
+//! stays ignored, reload hooks or not. Reload signals never start a
+//! shutdown. See `examples/daemon.rs` and `docs/systemd.md`.
 //!
 //! # Exit status
 //!
 //! | how shutdown started | status |
 //! |---|---|
-//! | signal `n` | killed by `n` (a shell shows 128 + n: 130, 143); `128 + n` when that is impossible (PID 1); `exit_code` if set |
+//! | signal `n` | killed by `n` (a shell shows 128 + n: 130, 143); `128 + n` when that is impossible (PID 1, Windows); `exit_code` if set |
 //! | second signal `m` during shutdown | as for a signal, with `m` |
 //! | deadline passed | the status the shutdown was heading for |
 //! | `main` returned `()` / `Ok` | 0 |
 //! | `main` returned `Err(e)` | 1, after printing `Error: {e:?}` as std does |
 //! | `main` returned an `ExitCode` | that code |
-//! | `main` panicked | 101 |
+//! | `main` panicked (or `main`'s `Err` has a panicking `Debug`) | 101 |
 //! | [`exit(code)`](exit) | `code` |
-//! | [`request_shutdown`] | 0, or `exit_code` if set |
+//! | [`request_shutdown`] | 0 (or `exit_code` if set), unless `main` then fails (`Err`, panic, non-zero `ExitCode`): `main`'s status |
+//! | [`request_exit(code)`](request_exit) | `code`; with 0, a failure of `main` wins |
+//! | signal, then `main` returns `Err` | the signal's status; the error is still printed |
+//! | `broken_pipe = "exit"` and stdout closed | killed by SIGPIPE (141 in a shell) |
 //!
-//! Buffered stdout is flushed before the process ends, on every path.
+//! Buffered stdout is flushed before the process ends: the exit takes
+//! stdout's lock under the watchdog's eye. If another thread holds that lock
+//! (a logging thread, a filter with `stdout().lock()`), the process ends
+//! 50 ms later without the flush, as std's own exit, which only *tries* the
+//! lock, would; a flush blocked on a pipe nobody reads is bounded by the
+//! deadline and a second signal. When the deadline passes or a second signal
+//! comes, stdout gets one last 50 ms to flush on another thread; then the
+//! process ends by `_exit` or the signal's default action.
 //!
 //! # Containers and PID 1
 //!
@@ -167,13 +295,32 @@
 //!
 //! As PID 1 a process cannot be killed by its own re-raised signal, so the
 //! status becomes `128 + n` (143 for SIGTERM). With `reap_zombies = true` a
-//! PID 1 process also reaps orphaned children. **Caveat:** the reaper may
-//! collect the status of a child you spawned yourself before your
-//! `Child::wait` does, which then fails with `ECHILD`. If you both spawn
-//! children and run as PID 1, prefer an init (`docker run --init`, `tini`)
-//! over `reap_zombies`.
+//! PID 1 process also reaps orphaned children, during a shutdown too.
+//! **Caveat:** the reaper may collect the status of a child you spawned
+//! yourself before your `Child::wait` does, which then fails with `ECHILD`.
+//! If you both spawn children and run as PID 1, prefer an init
+//! (`docker run --init`, `tini`) over `reap_zombies`.
 //!
-//! # Backends
+//! # CLIs: broken pipes
+//!
+//! `mycli | head -1` makes `println!` panic ("failed printing to stdout:
+//! Broken pipe", status 101). With `#[graceful_main(broken_pipe = "exit")]`
+//! (or [`Config::broken_pipe`]) that panic is recognised: no message, the
+//! hooks run (reason `SIGPIPE`), and the process dies by SIGPIPE as a C tool
+//! would, from `main` or any thread; the output before the break is intact.
+//! Code that handles `ErrorKind::BrokenPipe` itself never panics and is not
+//! affected. The default stays Rust's.
+//!
+//! # Testing your shutdown
+//!
+//! [`testing::run_hooks`] runs the program's hooks in a unit test, in order,
+//! isolated, with their timeouts, without starting a shutdown or exiting,
+//! and returns a [`testing::Report`]. With the feature `harness`,
+//! `testing::Program` starts the program's own binary, waits for a line,
+//! sends a signal and asserts on the hooks, output and exit status, every
+//! wait bounded. `docs/testing.md` shows both.
+//!
+//! # Backends and platforms
 //!
 //! The runtime gets signals from one of two backends, chosen at compile
 //! time; nothing else in it knows which.
@@ -181,19 +328,28 @@
 //! | | `signal-hook` (Unix default) | `ctrlc` (feature `ctrlc`; always on Windows) |
 //! |---|---|---|
 //! | select with | default features | `default-features = false, features = ["ctrlc"]` (wins if both are on) |
-//! | signals | any of `SIGINT SIGTERM SIGHUP SIGQUIT SIGUSR1 SIGUSR2` | `SIGINT SIGTERM SIGHUP` (others are reported and keep their default action); on Windows Ctrl-C, Ctrl-Break, console close, logoff, shutdown |
-//! | which signal arrived | exact | exact on Unix (a shim records the number before ctrlc's handler runs); on Windows every event is reported as `SIGINT` |
-//! | exit status after a signal | killed by it | killed by it on Unix; on Windows exit code `128 + 2` = 130 |
+//! | signals | any of `SIGINT SIGTERM SIGHUP SIGQUIT SIGUSR1 SIGUSR2` | Unix: `SIGINT SIGTERM SIGHUP` (others are reported and keep their default action). Windows: Ctrl-C and Ctrl-Break are `SIGINT`; console close, logoff and system shutdown are `SIGTERM` (taken when `SIGTERM` or `SIGHUP` is in `signals`) |
+//! | which signal arrived | exact | exact (a shim records the number before ctrlc's handler runs; Windows: by event) |
+//! | exit status after a signal | killed by it | Unix: killed by it; Windows: `128 + n` (130 for Ctrl-C, 143 for close) |
+//! | console close, logoff, shutdown | — | the handler blocks until the hooks have run; Windows waits about 5 s (20 s for services at shutdown): keep the deadline below it (`docs/windows.md`) |
 //! | `reap_zombies` | yes | no (reported once) |
 //! | your own `signal-hook` handlers | keep working (signal-hook chains them) | keep working if registered after `graceful_main` starts |
 //! | your own `ctrlc::set_handler` | replaces ours for SIGINT/SIGTERM/SIGHUP: don't | fails with `MultipleHandlers`: ctrlc allows one handler per process |
+//!
+//! Proven where: Linux runs the whole real-signal suite on both backends;
+//! Windows builds (`x86_64-pc-windows-gnu`) run under Wine in CI for Ctrl-C
+//! (hook order, every exit path, deadline, hook timeout, second Ctrl-C,
+//! cooperative `main`, flush) and for close/logoff/shutdown/Ctrl-Break
+//! delivered the way Windows does; macOS and Windows MSVC are type-checked.
+//! `docs/windows.md` has the table.
 //!
 //! # Child processes
 //!
 //! A program that spawns children stops them with its own shutdown through
 //! [`process`]: [`process::stop_on_shutdown`] takes the [`Child`](std::process::Child)
 //! and registers a hook that sends `SIGTERM`, gives the child a grace period
-//! to exit, then sends `SIGKILL`, and reaps it so no zombie remains.
+//! to exit, then sends `SIGKILL`, and reaps it so no zombie remains. A child
+//! handed over while the shutdown starts is stopped at once.
 //! [`process::own_process_group`] starts a child in its own process group,
 //! so a terminal's Ctrl-C reaches only the program, which then stops the
 //! child in hook order (the [`process`] docs explain when not to).
@@ -222,49 +378,39 @@
 //! | `ctrlc` | the `ctrlc` backend |
 //! | `log` | reports go through the [`log`](https://docs.rs/log) crate |
 //! | `tracing` | reports go through [`tracing`](https://docs.rs/tracing) |
-//! | `systemd` | `STOPPING=1` to systemd when shutdown starts; [`notify_ready`] sends `READY=1` |
+//! | `systemd` | `STOPPING=1` when shutdown starts, `RELOADING=1`/`READY=1` around reloads; [`notify_ready`] sends `READY=1` |
+//! | `harness` | `testing::Program`, for real-signal tests of your own binary |
 //!
 //! **`log` and `tracing`.** Once the program has installed a logger (so
-//! `log::max_level()` is not `Off`) or a `tracing` subscriber, every report
-//! goes there instead of stderr, with target `graceful_exit`: problems at
-//! error level, the container advice at warn, progress at debug. The
-//! logger's or subscriber's filter then decides what is shown
-//! (`RUST_LOG=graceful_exit=debug` with `env_logger` or `tracing-subscriber`
-//! shows the progress lines); `GRACEFUL_EXIT_LOG` only applies to stderr,
-//! and `GRACEFUL_EXIT_QUIET=1` still silences the advice. Until a logger or
-//! subscriber is installed, and if none ever is, reports stay on stderr, so
-//! a problem is never lost. Each report goes to one place only: `tracing`
-//! if both features are on and a subscriber is set, else `log`, else stderr.
+//! `log::max_level()` is not `Off`) or a `tracing` subscriber, reports go
+//! there instead of stderr, with target `graceful_exit`: problems at error
+//! level, the container advice at warn, progress at debug; the logger's
+//! filter decides what is shown. A problem the logger filters out, or that
+//! makes it panic, still goes to stderr: it is never lost. The watchdog
+//! never calls a logger: its reports (deadline, second signal, abandoned
+//! hook) always go to stderr.
 //!
-//! **`systemd`.** For a `Type=notify` service: the start of shutdown sends
-//! `STOPPING=1` to `$NOTIFY_SOCKET` (`systemctl status` shows the service
-//! deactivating while the hooks run), and the program calls [`notify_ready`]
-//! once it is ready to serve. Without `NOTIFY_SOCKET`, or without the
-//! feature, both do nothing, so the call can stay in the code everywhere.
-//! Keep the deadline below the unit's `TimeoutStopSec=` (default 90 s), so
-//! the hooks finish before systemd sends `SIGKILL`:
-//!
-//! ```ini
-//! [Service]
-//! Type=notify
-//! ExecStart=/usr/local/bin/my-service
-//! KillSignal=SIGTERM
-//! TimeoutStopSec=15
-//! Environment=GRACEFUL_EXIT_DEADLINE=10s
-//! ```
+//! **`systemd`.** For a `Type=notify` (or `Type=notify-reload`) service: the
+//! start of shutdown sends `STOPPING=1` to `$NOTIFY_SOCKET`, reloads send
+//! `RELOADING=1` and `READY=1`, and the program calls [`notify_ready`] once
+//! it is ready to serve. Without `NOTIFY_SOCKET`, or without the feature,
+//! these do nothing, so the call can stay in the code everywhere. Keep the
+//! deadline below the unit's `TimeoutStopSec=` (default 90 s).
+//! `docs/systemd.md` has unit files.
 //!
 //! # Caveats
 //!
+//! - Declared hooks are registered before `main` by a constructor each
+//!   ([`inventory`](https://docs.rs/inventory)): one atomic operation per
+//!   hook, no allocation. A library's hooks run when the binary links that
+//!   library, i.e. uses any item from it (`use mylib as _;` is enough).
 //! - With `panic = "abort"`, a panic in `main` or a hook aborts the process;
-//!   hooks cannot run.
-//! - Hooks are collected at link time with [`linkme`](https://docs.rs/linkme):
-//!   no code runs before `main`, and nothing is registered at startup. A
-//!   library's hooks run when the binary links that library, i.e. uses any
-//!   item from it (`use mylib as _;` is enough).
+//!   hooks cannot run. (A hook calling [`exit`] is fine: it ends that hook.)
 //! - [`exit`] called while shutdown is already under way does not start a
 //!   second one: the calling thread waits for the first to end the process.
-//!   Called from inside a hook, it ends that hook (reported) and the
-//!   remaining hooks still run.
+//! - [`exit`] while holding [`Guard::lock`] on the main thread: the guard's
+//!   hook reports the lock and leaves the value unfinished. Drop the lock
+//!   first.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
