@@ -281,6 +281,28 @@ fn reap_zombies_as_pid1_reaps_an_orphaned_grandchild() {
 }
 
 #[test]
+fn reap_zombies_goes_on_during_a_signal_started_shutdown() {
+    let Some(()) = or_skip(pid_namespace_usable()) else {
+        return;
+    };
+    if CTRLC_BACKEND {
+        eprintln!("skipping: the ctrlc backend cannot reap");
+        return;
+    }
+    let mut unshare = Program::from_command(in_namespace(&[REAPER, "during"])).start();
+    unshare.wait_ready();
+    let init = namespace_init(&unshare);
+    kill(init.pid, SIGTERM);
+    let ended = unshare.wait();
+    ended
+        .expect_hooks(&["reaper"])
+        .expect_code(Signal::TERM.shell_status());
+    if ended.lines_starting("zombies during shutdown:") != ["zombies during shutdown: 0"] {
+        ended.fail("an orphan that exited during the shutdown was not reaped");
+    }
+}
+
+#[test]
 fn no_warning_in_a_plain_run() {
     let mut app = Program::new(APP).env("GRACEFUL_EXIT_QUIET", "0").start();
     app.wait_ready();

@@ -138,3 +138,22 @@ fn without_a_subscriber_progress_follows_graceful_exit_log() {
         ended.fail("progress and problems should be on stderr");
     }
 }
+
+#[test]
+fn a_panicking_logger_does_not_lose_the_report_or_the_runtime() {
+    let ended = stop(env!("CARGO_BIN_EXE_eco_log"), &["panicking"], &[]);
+    // Death by SIGTERM (checked by `stop`) after the hook ran, and the
+    // problem on stderr, with a word about the logger.
+    ended
+        .expect_stderr("the installed logger panicked")
+        .expect_stderr("graceful-exit: hook `broken` failed: disk full");
+}
+
+#[test]
+fn a_logger_that_filters_out_graceful_exit_still_sees_problems_on_stderr() {
+    let ended = stop(env!("CARGO_BIN_EXE_eco_log"), &["logger-without-ours"], &[]);
+    if !ended.lines_starting("LOG ").is_empty() {
+        ended.fail("the logger filters our target out");
+    }
+    ended.expect_stderr("graceful-exit: hook `broken` failed: disk full");
+}

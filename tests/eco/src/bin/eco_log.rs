@@ -2,7 +2,9 @@
 //!
 //! `eco_log logger [LEVEL]` installs a logger that writes each record as
 //! `LOG <level> <target> <message>` on stdout, with `LEVEL` (default `trace`)
-//! as the maximum level; `eco_log none` installs no logger. Prints `ready`,
+//! as the maximum level; `eco_log panicking` installs one that panics on
+//! every record; `eco_log logger-without-ours` one that filters out the
+//! target `graceful_exit`; `eco_log none` installs no logger. Prints `ready`,
 //! waits for shutdown; its one hook fails with `disk full`.
 use std::io::Write;
 
@@ -11,11 +13,19 @@ use graceful_exit::{graceful_main, on_shutdown};
 struct StdoutLogger;
 
 impl log::Log for StdoutLogger {
-    fn enabled(&self, _metadata: &log::Metadata<'_>) -> bool {
-        true
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        // `logger-without-ours`: everything but the runtime's target.
+        !(FILTER_OURS.load(std::sync::atomic::Ordering::Relaxed)
+            && metadata.target() == "graceful_exit")
     }
 
     fn log(&self, record: &log::Record<'_>) {
+        if PANICS.load(std::sync::atomic::Ordering::Relaxed) {
+            panic!("the logger exploded");
+        }
+        if !self.enabled(record.metadata()) {
+            return;
+        }
         let line = format!(
             "LOG {} {} {}\n",
             record.level(),
@@ -31,6 +41,10 @@ impl log::Log for StdoutLogger {
 }
 
 static LOGGER: StdoutLogger = StdoutLogger;
+/// Set for `panicking`: every record makes the logger panic.
+static PANICS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Set for `logger-without-ours`: the logger filters out `graceful_exit`.
+static FILTER_OURS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 #[on_shutdown]
 fn broken() -> Result<(), String> {
@@ -48,6 +62,16 @@ fn main() {
             };
             log::set_logger(&LOGGER).expect("the only logger");
             log::set_max_level(level);
+        }
+        Some("panicking") => {
+            PANICS.store(true, std::sync::atomic::Ordering::Relaxed);
+            log::set_logger(&LOGGER).expect("the only logger");
+            log::set_max_level(log::LevelFilter::Trace);
+        }
+        Some("logger-without-ours") => {
+            FILTER_OURS.store(true, std::sync::atomic::Ordering::Relaxed);
+            log::set_logger(&LOGGER).expect("the only logger");
+            log::set_max_level(log::LevelFilter::Trace);
         }
         Some("none") => {}
         other => panic!("usage: eco_log logger [LEVEL] | none; got {other:?}"),
