@@ -47,6 +47,30 @@ pub fn stop_with(program: &str, args: &[&str], signal: Signal) -> Ended {
     running.wait()
 }
 
+/// Waits (bounded) until the program's main thread is blocked (sleeping in
+/// the kernel, state `S`): for a program that looks at the shutdown
+/// (`sleep`, `wait`) only after printing `ready`, so that a signal sent
+/// next finds it cooperating. Linux `/proc`; elsewhere returns at once.
+#[track_caller]
+pub fn wait_until_blocked(running: &Running) {
+    let stat = format!("/proc/{}/stat", running.pid());
+    let until = std::time::Instant::now() + SAFETY;
+    while std::time::Instant::now() < until {
+        let Ok(text) = std::fs::read_to_string(&stat) else {
+            return;
+        };
+        // `pid (comm) state …`; comm may hold spaces.
+        let state = text
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next());
+        if state == Some("S") {
+            return;
+        }
+        std::thread::yield_now();
+    }
+    panic!("{stat}: the main thread did not block within {SAFETY:?}");
+}
+
 /// Sends signal `number` to the host process `pid` (as `/proc` names it);
 /// fails the test if it cannot.
 #[track_caller]

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use graceful_exit_e2e::{jitter, start_ready, Signal};
+use graceful_exit_e2e::{jitter, start_ready, wait_until_blocked, Signal};
 
 #[test]
 fn worker_pool_finishes_its_items_before_hooks_run() {
@@ -55,6 +55,8 @@ fn flush_example_never_loses_or_tears_a_record() {
         let path = dir.join(format!("records-{trial}.txt"));
         let path_text = path.to_str().expect("utf-8 temp path");
         let mut running = start_ready(env!("CARGO_BIN_EXE_flush"), &[path_text]);
+        // Its loop's `sleep` is what makes `main` cooperate; then any moment.
+        wait_until_blocked(&running);
         std::thread::sleep(jitter(Duration::from_millis(40), trial));
         running.signal(Signal::TERM);
         let ended = running.wait();

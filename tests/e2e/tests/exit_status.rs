@@ -4,7 +4,7 @@
 // Unix only: it sends POSIX signals and reads how a process died; the
 // Windows builds of the test programs run under Wine instead (wine.rs).
 #![cfg(unix)]
-use graceful_exit_e2e::{start_ready, stop_with, Ended, Signal, HOOKS};
+use graceful_exit_e2e::{start_ready, stop_with, wait_until_blocked, Ended, Signal, HOOKS};
 
 const PROGRAM: &str = env!("CARGO_BIN_EXE_hooks");
 
@@ -128,7 +128,11 @@ fn signals_left_out_keep_their_default_action() {
 
 #[test]
 fn quickstart_example_does_what_the_readme_says() {
-    let ended = stop_with(env!("CARGO_BIN_EXE_quickstart"), &[], Signal::INT);
+    let mut running = start_ready(env!("CARGO_BIN_EXE_quickstart"), &[]);
+    // Its loop's `sleep` is what makes `main` cooperate.
+    wait_until_blocked(&running);
+    running.signal(Signal::INT);
+    let ended = running.wait();
     let numbered: Vec<&str> = ended
         .stdout
         .iter()
