@@ -29,6 +29,7 @@ impl Running {
             }
         }
         command.env("GE_BENCH_HOOKS", program.hooks.to_string());
+        command.env("GE_BENCH_IDLE", program.idle);
         let started = Instant::now();
         let mut child = command.spawn().map_err(|e| format!("spawn: {e}"))?;
         let stdout = BufReader::new(child.stdout.take().ok_or("no stdout pipe")?);

@@ -8,12 +8,14 @@ use crate::measure;
 use crate::report::{self, Measured};
 
 /// One measured program: a bin of this package, with a hook count for
-/// `ge_hooks` (`GE_BENCH_HOOKS`; the other programs ignore it).
+/// `ge_hooks` (`GE_BENCH_HOOKS`) and an idle style for `ge`
+/// (`GE_BENCH_IDLE`); the other programs ignore both.
 pub struct Program {
     /// How the report names and finds it.
     pub name: &'static str,
     pub bin: &'static str,
     pub hooks: u32,
+    pub idle: &'static str,
 }
 
 impl Program {
@@ -27,6 +29,16 @@ const fn bin(name: &'static str) -> Program {
         name,
         bin: name,
         hooks: 0,
+        idle: "",
+    }
+}
+
+const fn ge(name: &'static str, idle: &'static str) -> Program {
+    Program {
+        name,
+        bin: "ge",
+        hooks: 0,
+        idle,
     }
 }
 
@@ -35,13 +47,14 @@ const fn ge_hooks(name: &'static str, hooks: u32) -> Program {
         name,
         bin: "ge_hooks",
         hooks,
+        idle: "",
     }
 }
 
 /// The programs; `src/bin/*.rs` say what each one is.
 pub const PROGRAMS: &[Program] = &[
-    bin("ge_wait"),
-    bin("ge_park"),
+    ge("ge_wait", "wait"),
+    ge("ge_park", "park"),
     bin("ctrlc_prog"),
     bin("sighook_thread"),
     bin("raw_thread"),

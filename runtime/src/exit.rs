@@ -69,22 +69,26 @@ impl std::fmt::Display for Ending {
     }
 }
 
-/// Where [`finish`] is.
+/// Where [`finish`] is, in the order it goes: not ending yet, waiting for
+/// stdout's lock, writing stdout's buffer out, in std's exit.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[repr(u8)]
 pub(crate) enum Phase {
-    /// Not ending yet.
-    Running = 0,
-    /// Waiting for stdout's lock.
-    Locking = 1,
-    /// Writing stdout's buffer out.
-    Flushing = 2,
-    /// In std's exit, or re-raising.
-    Exiting = 3,
+    Running,
+    Locking,
+    Flushing,
+    Exiting,
 }
 
+/// The phases by their number in [`PHASE`].
+const PHASES: [Phase; 4] = [
+    Phase::Running,
+    Phase::Locking,
+    Phase::Flushing,
+    Phase::Exiting,
+];
+
 static GATE: AtomicBool = AtomicBool::new(false);
-static PHASE: AtomicU8 = AtomicU8::new(Phase::Running as u8);
+static PHASE: AtomicU8 = AtomicU8::new(0);
 
 /// Enters `phase`; where it could get stuck (a lock held elsewhere, std's
 /// exit), the watchdog is armed to look after [`LOCK_GRACE`].
@@ -99,12 +103,8 @@ fn enter(phase: Phase) {
 
 /// Where [`finish`] is.
 pub(crate) fn phase() -> Phase {
-    match PHASE.load(Ordering::Acquire) {
-        1 => Phase::Locking,
-        2 => Phase::Flushing,
-        3 => Phase::Exiting,
-        _ => Phase::Running,
-    }
+    let number = usize::from(PHASE.load(Ordering::Acquire));
+    PHASES.get(number).copied().unwrap_or(Phase::Running)
 }
 
 /// Flushes stdout and ends the process as `ending` says. Only the first

@@ -197,73 +197,55 @@ impl Alarm {
 }
 
 /// A pipe, both ends non-blocking and close-on-exec.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly"
-))]
 fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0 as c_int; 2];
+    if make_pipe(&mut fds) != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the pipe was made, so both descriptors are open and owned by
+    // nobody else; each `OwnedFd` closes its own.
+    let ends = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    finish_pipe(&ends)?;
+    Ok(ends)
+}
+
+// Apple's systems have no `pipe2(2)`; every other Unix we build for does.
+#[cfg(not(target_vendor = "apple"))]
+fn make_pipe(fds: &mut [c_int; 2]) -> c_int {
     // SAFETY: `fds` is a writable array of two `c_int`s, as pipe2(2)
     // requires; the flags are plain integers.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: pipe2(2) succeeded, so both descriptors are open and owned by
-    // nobody else; each `OwnedFd` closes its own.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) }
 }
 
-/// A pipe, both ends non-blocking and close-on-exec (set after the fact:
-/// no `pipe2` here).
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly"
-)))]
-fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0 as c_int; 2];
+#[cfg(not(target_vendor = "apple"))]
+fn finish_pipe(_ends: &(OwnedFd, OwnedFd)) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(target_vendor = "apple")]
+fn make_pipe(fds: &mut [c_int; 2]) -> c_int {
     // SAFETY: `fds` is a writable array of two `c_int`s, as pipe(2)
     // requires.
-    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: pipe(2) succeeded, so both descriptors are open and owned by
-    // nobody else; each `OwnedFd` closes its own.
-    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    for fd in [&read, &write] {
-        set_flags(fd.as_raw_fd())?;
-    }
-    Ok((read, write))
+    unsafe { libc::pipe(fds.as_mut_ptr()) }
 }
 
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly"
-)))]
-fn set_flags(fd: c_int) -> io::Result<()> {
-    // SAFETY: fcntl(2) on a descriptor we own, with integer arguments only.
-    let ok = unsafe {
-        let flags = libc::fcntl(fd, libc::F_GETFL);
-        flags >= 0
-            && libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) == 0
-            && libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) == 0
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
+/// No `pipe2` here: the flags are set after the fact.
+#[cfg(target_vendor = "apple")]
+fn finish_pipe((read, write): &(OwnedFd, OwnedFd)) -> io::Result<()> {
+    for fd in [read.as_raw_fd(), write.as_raw_fd()] {
+        // SAFETY: fcntl(2) on a descriptor we own, with integer arguments
+        // only.
+        let ok = unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            flags >= 0
+                && libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) == 0
+                && libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) == 0
+        };
+        if !ok {
+            return Err(io::Error::last_os_error());
+        }
     }
+    Ok(())
 }
 
 /// Waits until `fd` (or `also`) is readable or `timeout` passes.

@@ -1,27 +1,26 @@
 //! The program the PID-namespace tests put behind shells and inits: three
-//! hooks, `ready` once the handlers are installed, then it waits for a signal.
+//! hooks (one declared, two registered at run time), `ready` once the
+//! handlers are installed, then it waits for a signal.
 //!
 //! With the argument `orphan` it first leaves an orphaned grandchild behind
 //! (see `ct_reaper`), without reaping it: the control for the reaper test.
 
 #[cfg(unix)]
 use graceful_exit::graceful_main;
-use graceful_exit::{on_shutdown, ShutdownReason};
+use graceful_exit::on_shutdown;
 
 #[on_shutdown]
 fn first() {
     println!("hook: first");
 }
 
-#[on_shutdown(order = 10)]
-fn second() -> Result<(), std::io::Error> {
-    println!("hook: second");
-    Ok(())
-}
-
-#[on_shutdown(order = 20)]
-fn third(reason: &ShutdownReason) {
-    println!("hook: third reason={reason}");
+/// The other two hooks, registered at run time.
+#[cfg(unix)]
+fn register_hooks() {
+    graceful_exit::on_shutdown_fn("second", 10, |_| println!("hook: second"));
+    graceful_exit::on_shutdown_fn("third", 20, |reason: &graceful_exit::ShutdownReason| {
+        println!("hook: third reason={reason}");
+    });
 }
 
 // Unix only: it reports its parent pid and leaves an orphan for PID 1 to
@@ -35,6 +34,7 @@ fn main() {
 #[cfg(unix)]
 #[graceful_main]
 fn main() {
+    register_hooks();
     println!(
         "pid {} ppid {}",
         std::process::id(),

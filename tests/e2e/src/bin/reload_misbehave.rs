@@ -3,8 +3,6 @@
 //! (`Hook::register_reload`) panics too. Every reload reports each by name,
 //! runs the rest, and the program goes on. `main` prints `main: reloads=N`
 //! whenever `reloads()` changes.
-use std::time::Duration;
-
 use graceful_exit::{graceful_main, on_reload, on_shutdown, Hook};
 
 #[on_reload]
@@ -46,17 +44,5 @@ fn main() {
     let _runtime = Hook::new("runtime_panics")
         .order(40)
         .register_reload(|| -> Result<(), String> { panic!("run-time reload hook exploded") });
-    // Cooperate before saying `ready`: a shutdown then waits for `main` to
-    // return, so its last line is always printed.
-    let _ = graceful_exit::is_shutting_down();
-    println!("ready");
-    let mut seen = 0;
-    while graceful_exit::sleep(Duration::from_millis(5)) {
-        let now = graceful_exit::reloads();
-        if now != seen {
-            seen = now;
-            println!("main: reloads={now}");
-        }
-    }
-    println!("main: stopped after {} reloads", graceful_exit::reloads());
+    graceful_exit_e2e::report_reloads_until_shutdown(|| {});
 }

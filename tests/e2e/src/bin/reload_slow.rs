@@ -40,20 +40,9 @@ fn stop() {
 
 #[graceful_main]
 fn main() {
-    // Cooperate before saying `ready`: a shutdown then waits for `main` to
-    // return, so its last line is always printed.
-    let _ = graceful_exit::is_shutting_down();
-    println!("ready");
-    if std::env::args().nth(1).as_deref() == Some("request") {
-        graceful_exit::request_reload();
-    }
-    let mut seen = 0;
-    while graceful_exit::sleep(Duration::from_millis(5)) {
-        let now = graceful_exit::reloads();
-        if now != seen {
-            seen = now;
-            println!("main: reloads={now}");
+    graceful_exit_e2e::report_reloads_until_shutdown(|| {
+        if std::env::args().nth(1).as_deref() == Some("request") {
+            graceful_exit::request_reload();
         }
-    }
-    println!("main: stopped after {} reloads", graceful_exit::reloads());
+    });
 }

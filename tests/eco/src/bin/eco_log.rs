@@ -8,7 +8,7 @@
 //! waits for shutdown; its one hook fails with `disk full`.
 use std::io::Write;
 
-use graceful_exit::{graceful_main, on_shutdown};
+use graceful_exit::graceful_main;
 
 struct StdoutLogger;
 
@@ -46,11 +46,6 @@ static PANICS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::ne
 /// Set for `logger-without-ours`: the logger filters out `graceful_exit`.
 static FILTER_OURS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-#[on_shutdown]
-fn broken() -> Result<(), String> {
-    Err("disk full".to_owned())
-}
-
 #[graceful_main]
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -76,6 +71,5 @@ fn main() {
         Some("none") => {}
         other => panic!("usage: eco_log logger [LEVEL] | none; got {other:?}"),
     }
-    println!("ready");
-    graceful_exit::wait();
+    graceful_exit_eco::ready_then_wait();
 }

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::io::Write;
 
-use graceful_exit::{graceful_main, on_shutdown};
+use graceful_exit::graceful_main;
 use tracing::field::{Field, Visit};
 use tracing::level_filters::LevelFilter;
 use tracing::span::{Attributes, Id, Record};
@@ -62,11 +62,6 @@ impl tracing::Subscriber for StdoutSubscriber {
     fn exit(&self, _span: &Id) {}
 }
 
-#[on_shutdown]
-fn broken() -> Result<(), String> {
-    Err("disk full".to_owned())
-}
-
 #[graceful_main]
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -82,6 +77,5 @@ fn main() {
         Some("none") => {}
         other => panic!("usage: eco_tracing subscriber [LEVEL] | none; got {other:?}"),
     }
-    println!("ready");
-    graceful_exit::wait();
+    graceful_exit_eco::ready_then_wait();
 }
