@@ -130,8 +130,7 @@ pub(crate) fn signal_arrived(number: i32) {
 /// Records `number` as a shutdown signal whatever its role: for an event
 /// after which the system ends the process anyway (Windows' console close,
 /// logoff and shutdown), where a reload, or nothing, would lose the hooks.
-#[cfg(windows)]
-pub(crate) fn ending_signal_arrived(number: i32) {
+pub(crate) fn stop_signal_arrived(number: i32) {
     arrived(number, Role::Shutdown);
 }
 

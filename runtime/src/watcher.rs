@@ -33,7 +33,11 @@ pub(crate) fn install(settings: Settings) -> Result<(), InstallError> {
         output::force_debug();
     }
     let plan = plan(settings);
-    let numbers: Vec<i32> = plan.iter().map(|(number, _)| *number).collect();
+    let numbers: Vec<i32> = plan
+        .iter()
+        .map(|(number, _)| *number)
+        .filter(|&number| handled_by_backend(number))
+        .collect();
     // The runtime's threads start with these signals blocked, for good: the
     // kernel delivers them to the program's threads.
     let blocked = platform::Blocked::new(&numbers);
@@ -43,7 +47,11 @@ pub(crate) fn install(settings: Settings) -> Result<(), InstallError> {
     for (number, role) in &plan {
         events::set_role(*number, *role);
     }
-    let handled = platform::install_handlers(&numbers).map_err(|error| {
+    let report = platform::Report {
+        signal: events::signal_arrived,
+        stop: events::stop_signal_arrived,
+    };
+    let handled = platform::install_handlers(&numbers, report).map_err(|error| {
         for number in &numbers {
             events::set_role(*number, Role::Ignore);
         }
@@ -57,6 +65,25 @@ pub(crate) fn install(settings: Settings) -> Result<(), InstallError> {
     }
     diag::warn_if_behind_shell();
     Ok(())
+}
+
+/// Whether the backend can handle `number`; if not, says so.
+fn handled_by_backend(number: i32) -> bool {
+    if platform::can_handle(number) {
+        return true;
+    }
+    if platform::CHILD_SIGNAL == Some(number) {
+        output::error(format_args!(
+            "reap_zombies needs the signal-hook backend; zombies will not be reaped"
+        ));
+    } else {
+        output::error(format_args!(
+            "the {} backend cannot handle {}; it keeps its default action (the default signal-hook backend can)",
+            platform::BACKEND,
+            Signal::from_number(number).map_or("this signal", Signal::name)
+        ));
+    }
+    false
 }
 
 /// Each signal to handle, with what it does.

@@ -5,9 +5,10 @@
 //! What it provides, whatever the platform and backend:
 //! - [`Doorbell`]: a wake-up one thread blocks on and anyone may ring, even
 //!   a signal handler (`ring` is async-signal-safe on Unix: one `write(2)`).
-//! - `install_handlers(signals)`: route each signal to
-//!   [`events::signal_arrived`](crate::events::signal_arrived), on the
-//!   backend compiled in. A signal that was ignored when the process
+//! - `install_handlers(signals, report)`: route each signal to the
+//!   [`Report`] functions the runtime hands in (they record it and ring a
+//!   doorbell), on the backend compiled in. The platform layer knows nothing
+//!   else of the runtime. A signal that was ignored when the process
 //!   started stays ignored. On error nothing stays installed.
 //! - `die_by_signal(signal)`: default action back, signal re-raised, so the
 //!   parent sees the process killed by it. Returns if that did not end the
@@ -24,6 +25,18 @@
 //! (the Unix default) or the `ctrlc` crate (feature `ctrlc`; always on
 //! Windows, for Ctrl-C and Ctrl-Break, next to a console control routine of
 //! our own for close, logoff and shutdown: `console_events`).
+
+/// Where the platform layer reports signals and console events. Called in
+/// a signal handler on Unix: only async-signal-safe functions go here.
+#[derive(Clone, Copy)]
+pub(crate) struct Report {
+    /// A signal arrived: its role decides what it does.
+    pub(crate) signal: fn(i32),
+    /// A signal arrived that must stop the program whatever its role
+    /// (Windows' console close, logoff and shutdown).
+    #[cfg_attr(unix, allow(dead_code))]
+    pub(crate) stop: fn(i32),
+}
 
 #[cfg(unix)]
 mod unix;

@@ -6,7 +6,7 @@
 //! that calls the registered control routines, last registered first,
 //! until one returns `TRUE`. Ctrl-C and Ctrl-Break go to `ctrlc`'s routine
 //! (the backend the SPEC names), whose thread calls
-//! [`events::signal_arrived`] with `SIGINT`. Close, logoff and shutdown go
+//! the runtime's [`Report::signal`] with `SIGINT`. Close, logoff and shutdown go
 //! to our own routine, registered in front of `ctrlc`'s: Windows ends the
 //! process as soon as a routine returns from one of those, so ours records
 //! the event and blocks until the shutdown has ended the process (or
@@ -27,7 +27,8 @@ use windows_sys::Win32::System::RemoteDesktop::ProcessIdToSessionId;
 use windows_sys::Win32::System::Threading::{ExitProcess, GetCurrentProcessId};
 
 use super::console_events::{self, Action, Taken};
-use crate::{events, exit, Signal};
+use super::Report;
+use crate::Signal;
 
 /// A flag and a condition variable: `ring` sets and notifies, `wait` waits
 /// and clears.
@@ -102,17 +103,29 @@ pub(crate) const CHILD_SIGNAL: Option<i32> = None;
 struct Routing {
     taken: Taken,
     session_zero: bool,
+    report: Report,
 }
 
 static ROUTING: OnceLock<Routing> = OnceLock::new();
 
-/// Routes console events to [`events`]: Ctrl-C and Ctrl-Break through
+/// The backend's name, for reports.
+pub(crate) const BACKEND: &str = "ctrlc";
+
+/// Whether a console event maps to signal `number`: `SIGINT` (Ctrl-C,
+/// Ctrl-Break), `SIGTERM` and `SIGHUP` (close, logoff, shutdown).
+pub(crate) fn can_handle(number: i32) -> bool {
+    [Signal::INT, Signal::TERM, Signal::HUP]
+        .iter()
+        .any(|signal| signal.number() == number)
+}
+
+/// Routes console events to the runtime's [`Report`]: Ctrl-C and Ctrl-Break through
 /// `ctrlc` when `SIGINT` is in `numbers`; close, logoff and shutdown
 /// through our routine when `SIGTERM` or `SIGHUP` is. Returns the numbers
 /// now handled. On error nothing stays installed, except in one case that
 /// needs the system out of memory: `ctrlc`'s routine, which cannot be
 /// taken out, when ours cannot be added in front of it.
-pub(crate) fn install_handlers(numbers: &[i32]) -> io::Result<Vec<i32>> {
+pub(crate) fn install_handlers(numbers: &[i32], report: Report) -> io::Result<Vec<i32>> {
     let taken = Taken::from_numbers(numbers);
     if !taken.any() {
         return Ok(Vec::new());
@@ -120,13 +133,15 @@ pub(crate) fn install_handlers(numbers: &[i32]) -> io::Result<Vec<i32>> {
     let _ = ROUTING.set(Routing {
         taken,
         session_zero: in_session_zero(),
+        report,
     });
     // Ours first, so that a refusal of `ctrlc` (it allows one handler per
     // process) leaves nothing behind.
     set_routine(true)?;
     if taken.interrupt {
         let interrupt = Signal::INT.number();
-        if let Err(error) = ctrlc::set_handler(move || events::signal_arrived(interrupt)) {
+        let on_signal = report.signal;
+        if let Err(error) = ctrlc::set_handler(move || on_signal(interrupt)) {
             let _ = set_routine(false);
             return Err(io::Error::other(error));
         }
@@ -162,10 +177,12 @@ extern "system" fn routine(event: u32) -> BOOL {
         Action::PassOn => FALSE,
         Action::Absorb => TRUE,
         Action::ShutdownAndBlock(signal) => {
-            events::ending_signal_arrived(signal.number());
+            (routing.report.stop)(signal.number());
             // Returning would let Windows end the process now. The
             // shutdown ends it instead; this thread waits for that.
-            exit::park_forever()
+            loop {
+                std::thread::park();
+            }
         }
     }
 }

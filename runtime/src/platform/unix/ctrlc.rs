@@ -2,9 +2,9 @@
 //!
 //! `ctrlc` (with its `termination` feature) always takes SIGINT, SIGTERM and
 //! SIGHUP together and does not say which one arrived. So a shim goes in
-//! front of its handler for each signal we want: it calls
-//! [`events::signal_arrived`] with the signal's number (atomics and one
-//! `write(2)`, async-signal-safe), then ctrlc's own handler, which posts
+//! front of its handler for each signal we want: it calls the runtime's
+//! [`Report::signal`] with the signal's number (atomics and one `write(2)`,
+//! async-signal-safe), then ctrlc's own handler, which posts
 //! ctrlc's semaphore. ctrlc's thread then calls our closure, which has
 //! nothing left to do: the runtime's watcher thread was woken by the shim.
 //! Signals we do not want get their old disposition back.
@@ -16,27 +16,26 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use libc::c_int;
 
 use super::{disposition, Blocked, Disposition};
-use crate::{events, output, Signal};
+use crate::platform::Report;
 
 /// The signals `ctrlc` installs handlers for.
 const MANAGED: [c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
-/// Routes each of `numbers` that ctrlc manages to [`events::signal_arrived`]
-/// through the shim, skipping those ignored at start; reports the others.
+/// The backend's name, for reports.
+pub(crate) const BACKEND: &str = "ctrlc";
+
+/// Whether this backend can handle signal `number`: ctrlc takes SIGINT,
+/// SIGTERM and SIGHUP only.
+pub(crate) fn can_handle(number: c_int) -> bool {
+    MANAGED.contains(&number)
+}
+
+/// Routes each of `numbers` that ctrlc manages to [`Report::signal`]
+/// through the shim, skipping those ignored at start.
 /// Returns the ones now handled. On error every disposition is put back.
-pub(crate) fn install_handlers(numbers: &[c_int]) -> io::Result<Vec<c_int>> {
-    for &number in numbers.iter().filter(|n| !MANAGED.contains(n)) {
-        if number == libc::SIGCHLD {
-            output::error(format_args!(
-                "reap_zombies needs the signal-hook backend; zombies will not be reaped"
-            ));
-        } else {
-            output::error(format_args!(
-                "the ctrlc backend cannot handle {}; it keeps its default action (use the default signal-hook backend for it)",
-                Signal::from_number(number).map_or("this signal", Signal::name)
-            ));
-        }
-    }
+pub(crate) fn install_handlers(numbers: &[c_int], report: Report) -> io::Result<Vec<c_int>> {
+    let signal: fn(c_int) = report.signal;
+    REPORT.store(signal as *mut (), Ordering::Release);
     let before: Vec<(c_int, Option<Disposition>)> =
         MANAGED.iter().map(|&n| (n, disposition(n))).collect();
     let wanted: Vec<c_int> = before
@@ -79,13 +78,22 @@ pub(crate) fn install_handlers(numbers: &[c_int]) -> io::Result<Vec<c_int>> {
     Ok(wanted)
 }
 
+/// [`Report::signal`], for the shim.
+static REPORT: AtomicPtr<()> = AtomicPtr::new(ptr::null_mut());
+
 /// ctrlc's own handler, taken from the disposition it installed.
 static CTRLC_HANDLER: AtomicPtr<()> = AtomicPtr::new(ptr::null_mut());
 
 /// Records the signal, then runs ctrlc's handler. Only atomics, a
 /// `write(2)` and a call: async-signal-safe.
 extern "C" fn record_then_forward(number: c_int) {
-    events::signal_arrived(number);
+    let report = REPORT.load(Ordering::Acquire);
+    if !report.is_null() {
+        // SAFETY: `report` was stored by `install_handlers` from a
+        // `fn(c_int)`, and is turned back into exactly that.
+        let report: fn(c_int) = unsafe { std::mem::transmute(report) };
+        report(number);
+    }
     let handler = CTRLC_HANDLER.load(Ordering::Acquire);
     if !handler.is_null() {
         // SAFETY: `handler` was stored by `wrap` from a disposition ctrlc

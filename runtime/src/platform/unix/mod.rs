@@ -6,12 +6,12 @@ pub(crate) mod children;
 #[cfg(feature = "ctrlc")]
 mod ctrlc;
 #[cfg(feature = "ctrlc")]
-pub(crate) use self::ctrlc::install_handlers;
+pub(crate) use self::ctrlc::{can_handle, install_handlers, BACKEND};
 
 #[cfg(all(feature = "signal-hook", not(feature = "ctrlc")))]
 mod signal_hook;
 #[cfg(all(feature = "signal-hook", not(feature = "ctrlc")))]
-pub(crate) use self::signal_hook::install_handlers;
+pub(crate) use self::signal_hook::{can_handle, install_handlers, BACKEND};
 
 #[cfg(not(any(feature = "signal-hook", feature = "ctrlc")))]
 compile_error!(

@@ -2,9 +2,9 @@
 //!
 //! `signal_hook::low_level::register` adds an action to signal-hook's
 //! handler, which chains with every other action registered through
-//! signal-hook (the program's own included). Ours is
-//! [`events::signal_arrived`]: atomics and one `write(2)` to a doorbell,
-//! all async-signal-safe. No iterator, no extra thread: the runtime's own
+//! signal-hook (the program's own included). Ours is the runtime's
+//! [`Report::signal`]: atomics and one `write(2)` to a doorbell, all
+//! async-signal-safe. No iterator, no extra thread: the runtime's own
 //! watcher thread is the one the doorbell wakes.
 
 use std::io;
@@ -13,12 +13,20 @@ use libc::c_int;
 use signal_hook::SigId;
 
 use super::{disposition, Disposition};
-use crate::events;
+use crate::platform::Report;
 
-/// Routes each of `numbers` to [`events::signal_arrived`], skipping those
-/// ignored at start. Returns the ones now handled. On error, every action
+/// The backend's name, for reports.
+pub(crate) const BACKEND: &str = "signal-hook";
+
+/// Whether this backend can handle signal `number`: any signal.
+pub(crate) fn can_handle(_number: c_int) -> bool {
+    true
+}
+
+/// Routes each of `numbers` to [`Report::signal`], skipping those ignored
+/// at start. Returns the ones now handled. On error, every action
 /// added here is removed and every disposition put back.
-pub(crate) fn install_handlers(numbers: &[c_int]) -> io::Result<Vec<c_int>> {
+pub(crate) fn install_handlers(numbers: &[c_int], report: Report) -> io::Result<Vec<c_int>> {
     let mut added: Vec<(SigId, c_int, Disposition)> = Vec::with_capacity(numbers.len());
     for &number in numbers {
         let Some(before) = disposition(number) else {
@@ -28,12 +36,12 @@ pub(crate) fn install_handlers(numbers: &[c_int]) -> io::Result<Vec<c_int>> {
         if before.is_ignored() {
             continue;
         }
-        // SAFETY: the action runs inside a signal handler; it only touches
-        // atomics and calls write(2) (see `events::signal_arrived`), all
-        // async-signal-safe, and never allocates, locks or panics.
-        let added_now = unsafe {
-            signal_hook::low_level::register(number, move || events::signal_arrived(number))
-        };
+        let on_signal = report.signal;
+        // SAFETY: the action runs inside a signal handler; `Report::signal`
+        // only touches atomics and calls write(2), all async-signal-safe,
+        // and never allocates, locks or panics.
+        let added_now =
+            unsafe { signal_hook::low_level::register(number, move || on_signal(number)) };
         match added_now {
             Ok(id) => added.push((id, number, before)),
             Err(error) => {
