@@ -157,3 +157,34 @@ fn a_logger_that_filters_out_graceful_exit_still_sees_problems_on_stderr() {
     }
     ended.expect_stderr("graceful-exit: hook `broken` failed: disk full");
 }
+
+#[test]
+fn a_subscriber_that_filters_out_graceful_exit_still_sees_problems_on_stderr() {
+    let ended = stop(
+        env!("CARGO_BIN_EXE_eco_tracing"),
+        &["subscriber-without-ours"],
+        &[],
+    );
+    if !ended.lines_starting("TRACE ").is_empty() {
+        ended.fail("the subscriber filters our target out");
+    }
+    ended.expect_stderr("graceful-exit: hook `broken` failed: disk full");
+}
+
+#[test]
+fn the_watchdogs_reports_go_to_stderr_not_to_the_logger() {
+    let ended = stop(
+        env!("CARGO_BIN_EXE_eco_log"),
+        &["logger-and-a-hung-hook"],
+        &[],
+    );
+    // The abandoned hook is reported by the watchdog, which never calls a
+    // logger; the failing hook is reported by the runner, through it.
+    ended.expect_stderr("graceful-exit: hook `hangs` did not finish within 100ms");
+    if !has_line(&ended, "LOG ERROR graceful_exit ", &["broken", "disk full"]) {
+        ended.fail("the failing hook should be an error record");
+    }
+    if has_line(&ended, "LOG ", &["did not finish"]) {
+        ended.fail("the watchdog's report should not reach the logger");
+    }
+}

@@ -4,7 +4,9 @@
 //! `LOG <level> <target> <message>` on stdout, with `LEVEL` (default `trace`)
 //! as the maximum level; `eco_log panicking` installs one that panics on
 //! every record; `eco_log logger-without-ours` one that filters out the
-//! target `graceful_exit`; `eco_log none` installs no logger. Prints `ready`,
+//! target `graceful_exit`; `eco_log logger-and-a-hung-hook` the first
+//! logger and a hook that outlives its 100 ms timeout; `eco_log none`
+//! installs no logger. Prints `ready`,
 //! waits for shutdown; its one hook fails with `disk full`.
 use std::io::Write;
 
@@ -67,6 +69,14 @@ fn main() {
             FILTER_OURS.store(true, std::sync::atomic::Ordering::Relaxed);
             log::set_logger(&LOGGER).expect("the only logger");
             log::set_max_level(log::LevelFilter::Trace);
+        }
+        Some("logger-and-a-hung-hook") => {
+            log::set_logger(&LOGGER).expect("the only logger");
+            log::set_max_level(log::LevelFilter::Trace);
+            let _hangs = graceful_exit::Hook::new("hangs")
+                .order(-1)
+                .timeout(std::time::Duration::from_millis(100))
+                .register(|_| std::thread::sleep(std::time::Duration::from_secs(60)));
         }
         Some("none") => {}
         other => panic!("usage: eco_log logger [LEVEL] | none; got {other:?}"),

@@ -2,7 +2,9 @@
 //!
 //! `eco_tracing subscriber [LEVEL]` installs a subscriber that writes each
 //! event as `TRACE <level> <target> <message>` on stdout, enabling up to
-//! `LEVEL` (default `trace`); `eco_tracing none` installs none. Prints
+//! `LEVEL` (default `trace`); `eco_tracing subscriber-without-ours` one
+//! that filters out the target `graceful_exit`; `eco_tracing none` installs
+//! none. Prints
 //! `ready`, waits for shutdown; its one hook fails with `disk full`.
 use std::fmt;
 use std::io::Write;
@@ -15,6 +17,8 @@ use tracing::{Event, Level, Metadata};
 
 struct StdoutSubscriber {
     max: Level,
+    /// Filters out the runtime's target (`subscriber-without-ours`).
+    without_ours: bool,
 }
 
 struct Message(String);
@@ -30,6 +34,7 @@ impl Visit for Message {
 impl tracing::Subscriber for StdoutSubscriber {
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
         *metadata.level() <= self.max
+            && !(self.without_ours && metadata.target() == "graceful_exit")
     }
 
     fn max_level_hint(&self) -> Option<LevelFilter> {
@@ -71,8 +76,18 @@ fn main() {
                 Some(level) => level.parse().expect("a tracing level"),
                 None => Level::TRACE,
             };
-            tracing::subscriber::set_global_default(StdoutSubscriber { max })
-                .expect("the only subscriber");
+            tracing::subscriber::set_global_default(StdoutSubscriber {
+                max,
+                without_ours: false,
+            })
+            .expect("the only subscriber");
+        }
+        Some("subscriber-without-ours") => {
+            tracing::subscriber::set_global_default(StdoutSubscriber {
+                max: Level::TRACE,
+                without_ours: true,
+            })
+            .expect("the only subscriber");
         }
         Some("none") => {}
         other => panic!("usage: eco_tracing subscriber [LEVEL] | none; got {other:?}"),
