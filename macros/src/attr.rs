@@ -198,6 +198,7 @@ pub(crate) fn parse_duration(text: &str) -> Option<Nanos> {
     let is_number = |c: char| c.is_ascii_digit() || c == '.';
     let mut units = UNITS.iter();
     let mut total: u128 = 0;
+    let mut written_zero = true;
     let mut rest = text;
     loop {
         let (number, after) = rest.split_at(rest.find(|c| !is_number(c)).unwrap_or(rest.len()));
@@ -205,9 +206,15 @@ pub(crate) fn parse_duration(text: &str) -> Option<Nanos> {
         // `find` moves past the unit, so a later part can only use a
         // smaller one: order and uniqueness in one step.
         let &(_, size) = units.find(|(name, _)| *name == unit)?;
-        total = total.checked_add(Decimal::parse(number)?.times(size)?)?;
+        let number = Decimal::parse(number)?;
+        written_zero &= number.is_zero();
+        total = total.checked_add(number.times(size)?)?;
         if after.is_empty() {
             let nanos = u64::try_from(total).ok()?;
+            // Less than a nanosecond, but not zero: not a limit we can keep.
+            if nanos == 0 && !written_zero {
+                return None;
+            }
             return Some((nanos != 0).then_some(nanos));
         }
         rest = after;
@@ -483,7 +490,7 @@ mod tests {
             ("0s", Some(None)),
             ("0ms", Some(None)),
             ("0m0s", Some(None)),
-            ("0.0001us", Some(None)),
+            ("0.0001us", None),
             (
                 "0.00000000000000000000000000000000000000000000000000",
                 Some(None),

@@ -6,7 +6,8 @@
 //! each unit at most once: `"250ms"`, `"2s"`, `"1m"`, `"1.5s"`, `"500us"`,
 //! `"1m30s"`, `"1h"`. Units: `h`, `m`, `s`, `ms`, `us`. A number is digits
 //! with an optional `.digits` fraction. No spaces, signs or upper case.
-//! `"none"`, or any zero (`"0"`, `"00"`, `"0s"`), means "no limit".
+//! `"none"`, or any zero (`"0"`, `"00"`, `"0s"`), means "no limit"; a value
+//! that is not zero but below a nanosecond (`"0.0001us"`) is rejected.
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -50,9 +51,11 @@ pub fn parse(text: &str) -> Option<Option<Duration>> {
         return (value.whole == 0 && value.fraction_is_zero()).then_some(None);
     }
     let mut total: u128 = 0;
+    let mut written_zero = true;
     let mut next_rank = 0;
     let mut part = Some((value, rest));
     while let Some((value, rest)) = part {
+        written_zero &= value.whole == 0 && value.fraction_is_zero();
         let (unit, nanos) = UNITS
             .iter()
             .find(|(unit, _)| rest.starts_with(unit))
@@ -70,6 +73,10 @@ pub fn parse(text: &str) -> Option<Option<Duration>> {
         };
     }
     let total = u64::try_from(total).ok()?;
+    // Less than a nanosecond, but not zero: not a limit we can keep.
+    if total == 0 && !written_zero {
+        return None;
+    }
     Some((total != 0).then(|| Duration::from_nanos(total)))
 }
 
