@@ -490,12 +490,12 @@ mod tests {
             ("0s", Some(None)),
             ("0ms", Some(None)),
             ("0m0s", Some(None)),
-            ("0.0001us", None),
             (
                 "0.00000000000000000000000000000000000000000000000000",
                 Some(None),
             ),
             // Rejected.
+            ("0.0001us", None),
             ("", None),
             (" 2s", None),
             ("2s ", None),
