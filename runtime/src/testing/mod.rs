@@ -25,9 +25,13 @@
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "harness")]
+mod ended;
+#[cfg(feature = "harness")]
 mod harness;
 #[cfg(feature = "harness")]
-pub use self::harness::{Ended, Program, Running, DEFAULT_TIMEOUT};
+pub use self::ended::Ended;
+#[cfg(feature = "harness")]
+pub use self::harness::{Program, Running, DEFAULT_TIMEOUT};
 
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
