@@ -171,7 +171,7 @@
 //! | `reload` | `[SIGHUP, …]` | `[SIGHUP]` once there is a reload hook | signals that run the reload hooks instead; `[]` for none |
 //! | `exit_code` | `0..=255` | die by the signal | fixed exit code after a signal or [`request_shutdown`] |
 //! | `deadline` | duration | `"8s"` | hard limit for the whole shutdown; env `GRACEFUL_EXIT_DEADLINE` overrides |
-//! | `wait_for_main` | duration | half the deadline if `main` cooperates, else `"0"` | how long the hooks wait for `main` to return |
+//! | `wait_for_main` | duration | half the deadline if `main` cooperates, else `"0"` | how long the hooks wait for `main` to return; `"0"` and `"none"` both mean no wait |
 //! | `broken_pipe` | `"exit"` / `"panic"` | `"panic"` | `"exit"`: a write to a closed stdout ends the program quietly after its hooks, by SIGPIPE |
 //! | `reap_zombies` | `bool` | `false` | as PID 1, reap orphaned children |
 //! | `crate` | path | `::graceful_exit` | where graceful-exit is |
@@ -195,8 +195,14 @@
 //! that may be a `String`, and a [`HookHandle`] to [`cancel`](HookHandle::cancel)
 //! it. [`guard`] hands a value to a hook that finishes it at shutdown, while
 //! `main` keeps using it through [`Guard::lock`]: the hook waits for a record
-//! in progress, and the value is finished exactly once (by the hook, or by
-//! its own `Drop` if the guard is dropped first). No `static` needed:
+//! in progress, and the value is finished exactly once: by the hook's
+//! closure, or by the value's own `Drop` if the guard is dropped first.
+//! **Which one runs:** in a program that cooperates, `main` usually returns
+//! before the hooks run, dropping the guard, so the value's `Drop` finishes
+//! it (a `BufWriter` flushes, ignoring errors); the closure runs when `main`
+//! is still running at shutdown (it never looked, or the wait for it ran
+//! out). Put what must always happen in the value's `Drop`, or finish the
+//! value yourself before `main` returns. No `static` needed:
 //!
 //! ```no_run
 //! use std::io::{BufWriter, Write};
@@ -309,7 +315,10 @@
 //! hooks run (reason `SIGPIPE`), and the process dies by SIGPIPE as a C tool
 //! would, from `main` or any thread; the output before the break is intact.
 //! Code that handles `ErrorKind::BrokenPipe` itself never panics and is not
-//! affected. The default stays Rust's.
+//! affected. The default stays Rust's. In this mode a hook that prints to
+//! stdout meets the same closed pipe: its `println!` panics quietly (shown
+//! only with `GRACEFUL_EXIT_LOG=debug`) and the rest of that hook is
+//! skipped, so hooks of a CLI should report on stderr.
 //!
 //! # Testing your shutdown
 //!

@@ -57,6 +57,12 @@ pub(crate) fn install(settings: Settings) -> Result<(), InstallError> {
         }
         InstallError::Signal(error)
     })?;
+    for &number in numbers.iter().filter(|number| !handled.contains(number)) {
+        output::debug(format_args!(
+            "{} was ignored when the program started (`nohup`, `cmd &` in a script); it stays ignored",
+            Signal::from_number(number).map_or("a signal", Signal::name)
+        ));
+    }
     if settings.broken_pipe == BrokenPipe::Exit {
         broken_pipe::install();
     }

@@ -19,7 +19,9 @@ use crate::{exit, output};
 ///
 /// The value is finished exactly once: by the hook at shutdown, or by the
 /// value's own `Drop` when the `Guard` is dropped first (which unregisters
-/// the hook). While the program holds [`lock`](Guard::lock), the hook waits
+/// the hook). In a program that cooperates, `main` usually returns, and so
+/// drops the guard, before the hooks run: then the value's `Drop` is what
+/// finishes it. The closure runs when `main` is still running at shutdown. While the program holds [`lock`](Guard::lock), the hook waits
 /// for it, so a record written under the lock is never cut in half. Once the
 /// hook has taken the value, `lock` blocks until the process ends.
 ///

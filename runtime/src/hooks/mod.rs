@@ -145,6 +145,14 @@ enum Call {
 impl Entry {
     /// Runs the hook on the calling thread; `None` if it was cancelled.
     /// Panics propagate to the caller.
+    /// Whether it was cancelled after the list was taken: skip it.
+    pub(crate) fn is_cancelled(&self) -> bool {
+        match &self.call {
+            Call::Static(_) => false,
+            Call::Dynamic(slot) => slot.is_cancelled(),
+        }
+    }
+
     pub(crate) fn call(&self, reason: &ShutdownReason) -> Option<Outcome> {
         match &self.call {
             Call::Static(run) => Some(run(reason)),

@@ -108,6 +108,15 @@ impl Sequence {
                 if progress.generation != generation {
                     return Ran::Abandoned;
                 }
+                // A hook cancelled since the list was taken (a guard
+                // dropped by a `main` that returned first) is skipped.
+                while self
+                    .entries
+                    .get(progress.next)
+                    .is_some_and(Entry::is_cancelled)
+                {
+                    progress.next += 1;
+                }
                 let Some(entry) = self.entries.get(progress.next) else {
                     progress.running = None;
                     return Ran::Finished;

@@ -78,6 +78,11 @@ impl Slot {
         }
     }
 
+    /// Whether the hook was cancelled (it will not run).
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.state.load(Ordering::Acquire) == CANCELLED
+    }
+
     /// Cancels a hook that is not running: `false` if it is running now or
     /// (a shutdown hook) already ran.
     pub(crate) fn cancel(&self) -> bool {

@@ -101,10 +101,25 @@ impl Ended {
     #[track_caller]
     pub fn fail(&self, why: &str) -> ! {
         panic!(
-            "{why}\nstatus: {:?}\nstdout:\n{}\nstderr:\n{}",
-            self.status,
+            "{why}\nended: {}\nstdout:\n{}\nstderr:\n{}",
+            self.describe(),
             self.stdout.join("\n"),
             self.stderr
         )
+    }
+
+    /// How it ended, in words: `exit code 1`, `killed by SIGTERM`.
+    fn describe(&self) -> String {
+        if let Some(code) = self.code() {
+            return format!("exit code {code}");
+        }
+        #[cfg(unix)]
+        if let Some(number) = self.signal() {
+            return match Signal::from_number(number) {
+                Some(signal) => format!("killed by {signal}"),
+                None => format!("killed by signal {number}"),
+            };
+        }
+        format!("{:?}", self.status)
     }
 }

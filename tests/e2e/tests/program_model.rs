@@ -148,6 +148,21 @@ fn a_guard_dropped_first_is_finished_by_its_own_drop_and_its_hook_never_runs() {
 }
 
 #[test]
+fn a_cooperating_main_that_returns_finishes_its_guard_by_drop() {
+    let ended = stop_with(MODEL, &["guard_coop"], Signal::TERM);
+    // The hook was in the list, but the guard dropped as `main` returned:
+    // skipped, and not counted as run.
+    ended.expect_signal(Signal::TERM).expect_hooks(&["report"]);
+    assert_eq!(
+        ended.lines_starting("records: dropped").len(),
+        1,
+        "{ended:?}"
+    );
+    assert!(ended.lines_starting("hook: finish records").is_empty());
+    assert!(line(&ended, "records: dropped") < line(&ended, "hook: report"));
+}
+
+#[test]
 fn a_future_on_a_tiny_executor_wakes_on_wait_async() {
     let ended = stop_with(MODEL, &["async"], Signal::TERM);
     ended.expect_signal(Signal::TERM).expect_hooks(&["report"]);

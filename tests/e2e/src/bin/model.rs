@@ -41,6 +41,7 @@ fn run(mode: &str, path: &str) -> Result<(), String> {
         "dynamic" => dynamic(),
         "guard_hook" => guard_hook(),
         "guard_drop" => guard_drop(),
+        "guard_coop" => guard_coop(),
         "async" => async_waiter(),
         "late_worker_exit" => late_worker_exit(),
         other => Err(format!("unknown mode {other:?}")),
@@ -173,6 +174,24 @@ fn guard_drop() -> Result<(), String> {
     drop(records);
     println!("ready");
     graceful_exit::wait();
+    Ok(())
+}
+
+/// `main` cooperates and returns, dropping the guard, after the shutdown
+/// took its hook list: the value's own `Drop` finishes it, the hook is
+/// skipped.
+fn guard_coop() -> Result<(), String> {
+    let records = graceful_exit::guard("finish records", Records(Vec::new()), |records| {
+        println!("hook: finish records count={}", records.0.len());
+    });
+    let _ = graceful_exit::is_shutting_down();
+    println!("ready");
+    let mut n = 0;
+    while graceful_exit::sleep(Duration::from_millis(1)) {
+        records.lock().0.push(n);
+        n += 1;
+    }
+    println!("main: returning");
     Ok(())
 }
 
