@@ -545,6 +545,14 @@ mod tests {
         }
     }
 
+    #[test]
+    fn durations_are_explained_as_the_runtime_explains_them() {
+        assert_eq!(
+            DURATION_HELP,
+            graceful_exit_runtime::__private::DURATION_HELP
+        );
+    }
+
     /// Beyond the table: every string of up to five characters over an
     /// alphabet that reaches each branch of the grammar.
     #[test]

@@ -84,6 +84,8 @@ pub mod __private {
 
     /// The duration grammar, for the macro crate's agreement test.
     pub use crate::duration::parse as parse_duration;
+    /// How the duration grammar is explained, for the same test.
+    pub use crate::duration::HELP as DURATION_HELP;
     /// The signal names, for the macro crate's agreement test.
     pub use crate::signal::SIGNAL_NAMES;
 }

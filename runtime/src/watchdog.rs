@@ -35,8 +35,19 @@ const DEADLINE_RECHECK: Duration = Duration::from_millis(20);
 /// Whether the watchdog runs; retried when starting it failed.
 static STARTED: Mutex<bool> = Mutex::new(false);
 
-/// Starts the watchdog thread if it does not run yet.
-pub(crate) fn start() -> io::Result<()> {
+/// Starts the watchdog thread if it does not run yet; `false` (reported)
+/// if it could not.
+pub(crate) fn start() -> bool {
+    let result = start_thread();
+    if let Err(error) = &result {
+        output::error(format_args!(
+            "could not start the watchdog thread: {error}; the deadline, hook timeouts and a second signal are not enforced"
+        ));
+    }
+    result.is_ok()
+}
+
+fn start_thread() -> io::Result<()> {
     let mut started = STARTED.lock().unwrap_or_else(PoisonError::into_inner);
     if *started {
         return Ok(());
@@ -57,10 +68,7 @@ pub(crate) fn start() -> io::Result<()> {
 /// At the start of a shutdown: makes sure the watchdog runs and arms it with
 /// the deadline.
 pub(crate) fn guard(deadline: Option<Instant>) {
-    if let Err(error) = start() {
-        output::error(format_args!(
-            "could not start the watchdog thread: {error}; the deadline, hook timeouts and a second signal are not enforced"
-        ));
+    if !start() {
         return;
     }
     if let Some(deadline) = deadline {
@@ -101,6 +109,8 @@ struct Shutdown {
     reason: ShutdownReason,
     started: Instant,
     deadline: Option<Instant>,
+    /// The status it is heading for (`main` may have changed it).
+    ending: Ending,
     sequence: Arc<Sequence>,
     waiting_for_main: bool,
     signals_at_start: u32,
@@ -113,18 +123,11 @@ fn snapshot() -> Option<Shutdown> {
         reason: shutdown.reason,
         started: shutdown.started,
         deadline: shutdown.deadline,
+        ending: shutdown.ending,
         sequence: Arc::clone(&shutdown.sequence),
         waiting_for_main: shutdown.main_wait != MainWait::No,
         signals_at_start: shutdown.signals_at_start,
     })
-}
-
-/// The status the shutdown is heading for now (`main` may have changed it).
-fn ending() -> Ending {
-    state::lock()
-        .shutdown
-        .as_ref()
-        .map_or(Ending::Code(0), |shutdown| shutdown.ending)
 }
 
 /// Does what is due; returns when to look next (`None`: when rung).
@@ -158,7 +161,7 @@ fn check_shutdown(now: Instant, shutdown: &Shutdown, signals: &mut Seen) -> Opti
                     "another thread holds stdout's lock: exiting without flushing it"
                 ));
             }
-            exit::end_now(ending(), false);
+            exit::end_now(shutdown.ending, false);
         }
         next = earliest(next, Some(limit));
     }
@@ -198,7 +201,7 @@ fn deadline_passed(
         output::error_now(format_args!(
             "shutdown deadline of {limit} passed while writing out stdout (is anything reading it?); exiting now"
         ));
-        exit::end_now(ending(), false);
+        exit::end_now(shutdown.ending, false);
     }
     let what = match shutdown.sequence.running_hook() {
         Some(name) => format!("while hook `{name}` was running"),
@@ -208,7 +211,7 @@ fn deadline_passed(
     output::error_now(format_args!(
         "shutdown deadline of {limit} passed {what}; exiting now"
     ));
-    exit::end_now(ending(), true)
+    exit::end_now(shutdown.ending, true)
 }
 
 /// A shutdown signal during a shutdown: the second one the program receives

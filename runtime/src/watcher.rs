@@ -138,11 +138,7 @@ fn start() -> std::io::Result<()> {
 /// The watcher thread: starts the watchdog (off the program's start-up
 /// path), then watches.
 fn run(doorbell: &Doorbell) {
-    if let Err(error) = watchdog::start() {
-        output::error(format_args!(
-            "could not start the watchdog thread: {error}; the deadline, hook timeouts and a second signal are not enforced"
-        ));
-    }
+    watchdog::start();
     watch(doorbell);
 }
 

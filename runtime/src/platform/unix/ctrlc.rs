@@ -97,7 +97,8 @@ extern "C" fn record_then_forward(number: c_int) {
     let handler = CTRLC_HANDLER.load(Ordering::Acquire);
     if !handler.is_null() {
         // SAFETY: `handler` was stored by `wrap` from a disposition ctrlc
-        // installed without SA_SIGINFO, so it is an `extern "C" fn(c_int)`.
+        // installed without SA_SIGINFO whose handler is neither SIG_DFL nor
+        // SIG_IGN: the address of an `extern "C" fn(c_int)`.
         let forward: extern "C" fn(c_int) = unsafe { std::mem::transmute(handler) };
         forward(number);
     }
@@ -114,11 +115,7 @@ fn wrap(number: c_int) -> io::Result<()> {
     let handler = raw.sa_sigaction;
     if handler != libc::SIG_DFL && handler != libc::SIG_IGN && handler != shim as libc::sighandler_t
     {
-        // SAFETY: a disposition without SA_SIGINFO whose handler is neither
-        // SIG_DFL nor SIG_IGN holds the address of an
-        // `extern "C" fn(c_int)`; turned into that pointer once, here.
-        let function: extern "C" fn(c_int) = unsafe { std::mem::transmute(handler) };
-        CTRLC_HANDLER.store(function as *mut (), Ordering::Release);
+        CTRLC_HANDLER.store(handler as *mut (), Ordering::Release);
     }
     let mut wrapped = Disposition(current.0);
     wrapped.0.sa_sigaction = shim as libc::sighandler_t;
