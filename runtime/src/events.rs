@@ -16,7 +16,7 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use crate::platform::Doorbell;
+use crate::platform::{self, Doorbell};
 use crate::Signal;
 
 /// What a handled signal does.
@@ -164,9 +164,10 @@ fn bit(number: i32) -> Option<u64> {
 /// Among signals that arrive together, the one taken as the reason.
 /// Standard signals pending at the same time are delivered lowest number
 /// first, whatever order they were sent in, so "first" means: first seen
-/// by the watcher, and among those seen at once, the strongest request to
-/// stop. `SIGHUP` comes last: it often rides along with a `SIGTERM`
-/// (systemd's `SendSIGHUP=yes`, a closing terminal).
+/// by the watcher (handled, or still pending behind the one being
+/// handled), and among those seen at once, the strongest request to stop.
+/// `SIGHUP` comes last: it often rides along with a `SIGTERM` (systemd's
+/// `SendSIGHUP=yes`, a closing terminal).
 const PRECEDENCE: [Signal; 6] = [
     Signal::TERM,
     Signal::INT,
@@ -178,12 +179,23 @@ const PRECEDENCE: [Signal; 6] = [
 
 /// The shutdown signal to start the shutdown with: of those arrived so far,
 /// the first by [`PRECEDENCE`]. `None` until one arrives.
+///
+/// Once one has arrived, shutdown signals still pending count too: the
+/// kernel hands a pair over one handler after the other, and the watcher
+/// may wake between the two. Called on the runtime's threads, which block
+/// every handled signal, as `pending_signals` needs.
 pub(crate) fn first_signal() -> Option<Signal> {
     let arrived = ARRIVED.load(Ordering::Acquire);
-    PRECEDENCE
-        .iter()
-        .copied()
-        .find(|signal| bit(signal.number()).is_some_and(|bit| arrived & bit != 0))
+    if arrived == 0 {
+        return None;
+    }
+    let pending = platform::pending_signals();
+    PRECEDENCE.iter().copied().find(|signal| {
+        let number = signal.number();
+        bit(number).is_some_and(|bit| {
+            arrived & bit != 0 || (pending & bit != 0 && role(number) == Role::Shutdown)
+        })
+    })
 }
 
 /// How many shutdown signals have arrived, and the latest.

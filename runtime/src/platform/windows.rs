@@ -222,3 +222,9 @@ pub(crate) fn write_stderr(bytes: &[u8], _wait: bool) -> bool {
 
 /// Nothing to reap on Windows.
 pub(crate) fn reap_children() {}
+
+/// Signals sent and not yet handled: Windows has no such set (a console
+/// event is handed to its routine at once).
+pub(crate) fn pending_signals() -> u64 {
+    0
+}

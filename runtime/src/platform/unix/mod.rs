@@ -165,6 +165,28 @@ pub(crate) fn write_stderr(mut bytes: &[u8], wait: bool) -> bool {
     true
 }
 
+/// The signals sent to the process and not yet handled, one bit per
+/// signal number, as the calling thread sees them: only signals it blocks
+/// (the runtime's threads block every handled one).
+pub(crate) fn pending_signals() -> u64 {
+    // SAFETY: `set` is a zeroed local initialised with sigemptyset;
+    // sigpending only writes it, sigismember only reads it.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        if libc::sigpending(&mut set) != 0 {
+            return 0;
+        }
+        (1..64).fold(0, |bits, number: c_int| {
+            if libc::sigismember(&set, number) == 1 {
+                bits | 1 << number
+            } else {
+                bits
+            }
+        })
+    }
+}
+
 /// Reaps every child that has exited, without blocking.
 pub(crate) fn reap_children() {
     loop {
